@@ -1,0 +1,12 @@
+"""URL routes of the example project."""
+
+from __future__ import annotations
+
+from django.urls import path
+
+from django_site import views
+
+urlpatterns = [
+    path("", views.home),
+    path("api/items", views.items),
+]

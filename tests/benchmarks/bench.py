@@ -1,0 +1,942 @@
+"""In-process benchmark of wsgi_cors against a bare app, a constant-header wrapper, Flask and Flask-CORS.
+
+Shared machines are noisy, so an absolute time here is not a result. Every round times each
+implementation of a workload one after the other (the order rotates from round to round); each
+sample is a tight loop of N calls (N chosen so a sample lasts a few milliseconds) with the garbage
+collector off; the overhead of an implementation in a round is its time per call minus its floor's
+(the bare app, or bare Flask) in the same round. Results are medians over rounds and ratios of
+those medians, checked against the targets of issue 5.
+
+Run from the repository root::
+
+    python -m tests.benchmarks.bench            # full run, ~2-3 minutes on 2 cores
+    python -m tests.benchmarks.bench --quick    # smoke run: checks the harness, times nothing useful
+    python -m tests.benchmarks.bench --wire     # also the gunicorn + wrk run (tests/benchmarks/wire.py)
+    python -m tests.benchmarks.bench --profile preflight   # cProfile of wsgi_cors on one workload
+
+Every run first checks that each implementation answers each workload as expected (status, CORS
+headers, bounded header sizes); a wrong answer stops the run, since timing it would mean nothing.
+The report is printed as Markdown and written, with the raw medians, to ``.bench-results/``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import gc
+import io
+import json
+import math
+import os
+import platform
+import pstats
+import re
+import statistics
+import sys
+import time
+import tracemalloc
+from dataclasses import dataclass, field
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
+
+from . import apps
+
+Environ = Dict[str, Any]
+
+ORIGIN = apps.ALLOWED_ORIGIN
+DISALLOWED_ORIGIN = "https://evil.example.net"
+PREFLIGHT_METHOD = "PUT"
+PREFLIGHT_HEADERS = "content-type,x-requested-with,authorization"
+PREFLIGHT_ALLOWED_NAMES = frozenset(PREFLIGHT_HEADERS.split(","))
+DEFAULT_METHODS = "GET, HEAD, POST, OPTIONS, PUT, PATCH, DELETE"
+
+# Sizes named in issue 5.
+MANY_ORIGINS = 10_000
+ROTATING_ORIGINS = 1_000  # distinct request origins, so no cache keyed on the origin can help
+PATTERN_COUNT = 100
+PATH_RULE_COUNT = 50
+HOSTILE_HEADER_NAMES = 10_000
+HOSTILE_ORIGIN_BYTES = 1 << 20
+# A response header value longer than this means request input was echoed wholesale: a serialized
+# origin is at most ~330 bytes and a real Access-Control-Request-Headers a few hundred.
+MAX_RESPONSE_HEADER_VALUE = 8 * 1024
+MAX_RESPONSE_HEADER_BYTES = 16 * 1024
+# "a few MiB" (issue 5), read as at most this many.
+BUILD_PEAK_LIMIT_MIB = 4.0
+BUILD_TIME_LIMIT_MS = 100.0
+
+RESULTS_DIR = ".bench-results"
+
+# Implementations, and the floor each one's overhead is measured against.
+FLOOR = {
+    "bare": None,
+    "static": "bare",
+    "wsgi_cors": "bare",
+    "flask": None,
+    "flask+wsgi_cors": "flask",
+    "flask+flask_cors": "flask",
+}
+LABEL = {
+    "bare": "bare",
+    "static": "static",
+    "wsgi_cors": "wsgi_cors",
+    "flask": "Flask",
+    "flask+wsgi_cors": "Flask + wsgi_cors",
+    "flask+flask_cors": "Flask + Flask-CORS",
+}
+CORS_AWARE = frozenset({"static", "wsgi_cors", "flask+wsgi_cors"})
+BASE_IMPLS = ("bare", "static", "wsgi_cors", "flask", "flask+wsgi_cors", "flask+flask_cors")
+# Flask-CORS at scale is there for reference (issue 5 quotes it); it is not part of any target.
+SCALE_IMPLS = ("bare", "wsgi_cors", "flask", "flask+flask_cors")
+
+ECHO = "<the request Origin>"
+ANY = "<not checked>"
+
+
+# --------------------------------------------------------------------------------------------------
+# Requests
+
+
+def make_environ(method: str, path: str = "/api/items", headers: Optional[Dict[str, str]] = None) -> Environ:
+    """A complete WSGI environ, as a server would build it, with ``headers`` as ``HTTP_*`` keys."""
+    environ: Environ = {
+        "REQUEST_METHOD": method,
+        "SCRIPT_NAME": "",
+        "PATH_INFO": path,
+        "QUERY_STRING": "",
+        "SERVER_NAME": "127.0.0.1",
+        "SERVER_PORT": "8000",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "REMOTE_ADDR": "127.0.0.1",
+        "HTTP_HOST": "127.0.0.1:8000",
+        "HTTP_ACCEPT": "*/*",
+        "HTTP_USER_AGENT": "bench",
+        "wsgi.version": (1, 0),
+        "wsgi.url_scheme": "http",
+        "wsgi.input": io.BytesIO(b""),
+        "wsgi.errors": sys.stderr,
+        "wsgi.multithread": False,
+        "wsgi.multiprocess": False,
+        "wsgi.run_once": False,
+    }
+    for name, value in (headers or {}).items():
+        environ["HTTP_" + name.upper().replace("-", "_")] = value
+    return environ
+
+
+def actual_request(origin: Optional[str], path: str = "/api/items") -> Environ:
+    return make_environ("GET", path, {"Origin": origin} if origin is not None else None)
+
+
+def preflight_request(origin: str, request_headers: str = PREFLIGHT_HEADERS, path: str = "/api/items") -> Environ:
+    return make_environ(
+        "OPTIONS",
+        path,
+        {
+            "Origin": origin,
+            "Access-Control-Request-Method": PREFLIGHT_METHOD,
+            "Access-Control-Request-Headers": request_headers,
+        },
+    )
+
+
+def hostile_header_names(count: int) -> str:
+    """``count`` made-up names plus the three allowed ones, sorted and lower-case as a browser sends them."""
+    names = sorted(PREFLIGHT_ALLOWED_NAMES | {f"x-h{index:06d}" for index in range(count)})
+    return ",".join(names)
+
+
+def hostile_origin(size: int) -> str:
+    """An origin of ``size`` characters whose host ends like an allowed wildcard's domain."""
+    prefix, suffix = "https://", ".example.com"
+    return prefix + "a" * (size - len(prefix) - len(suffix)) + suffix
+
+
+# --------------------------------------------------------------------------------------------------
+# Workloads
+
+
+@dataclass(frozen=True)
+class Expect:
+    """What a CORS-aware implementation must answer (Flask-CORS is held to ``flask_cors_acao`` only)."""
+
+    statuses: frozenset[int] = frozenset({200})
+    acao: Optional[str] = None  # a value, ECHO, ANY, or None for "absent"
+    vary_origin: bool = True
+    acah: Optional[frozenset[str]] = None
+    acam_includes: Optional[str] = None
+    empty_body: bool = False
+    flask_cors_acao: Optional[str] = ANY
+
+
+@dataclass
+class Workload:
+    name: str
+    description: str
+    pool: List[Environ]
+    options: Dict[str, Any]  # wsgi_cors (and policy) options
+    flask_cors_options: Dict[str, Any]
+    expect: Expect
+    impls: Sequence[str] = BASE_IMPLS
+    static_headers: Optional[List[Tuple[str, str]]] = None
+    static_preflight: Optional[List[Tuple[str, str]]] = None
+    # For hostile workloads: the same request at another size, to show memory does not grow with it.
+    scaled: Optional[Callable[[int], Environ]] = None
+
+
+def build_workloads() -> List[Workload]:
+    base = dict(apps.BASE_OPTIONS)
+    allowed_ok = Expect(acao=ECHO, flask_cors_acao=ECHO)
+    preflight_ok = Expect(
+        acao=ECHO,
+        acah=PREFLIGHT_ALLOWED_NAMES,
+        acam_includes=PREFLIGHT_METHOD,
+        empty_body=True,
+        flask_cors_acao=ECHO,
+    )
+    rejected_preflight = Expect(statuses=frozenset({200, 403}), acao=ANY, vary_origin=False, empty_body=True)
+
+    many = [f"https://app{index:05d}.example.com" for index in range(MANY_ORIGINS)]
+    step = MANY_ORIGINS // ROTATING_ORIGINS
+    wildcard_count = PATTERN_COUNT // 2
+    regex_count = PATTERN_COUNT - wildcard_count
+    patterns: List[Any] = [f"https://*.t{index}.example.com" for index in range(wildcard_count)]
+    patterns += [rf"https://[a-z0-9-]+\.r{index}\.example\.org" for index in range(regex_count)]
+    flask_cors_patterns = [re.compile(rf"https://[a-z0-9.-]+\.t{index}\.example\.com") for index in range(wildcard_count)]
+    flask_cors_patterns += [re.compile(pattern) for pattern in patterns[wildcard_count:]]
+    per_pattern = ROTATING_ORIGINS // PATTERN_COUNT
+    pattern_origins = [f"https://s{sub}.t{index}.example.com" for index in range(wildcard_count) for sub in range(per_pattern)]
+    pattern_origins += [f"https://s{sub}.r{index}.example.org" for index in range(regex_count) for sub in range(per_pattern)]
+    rules = {f"/r{index:02d}/*": {"origins": [ORIGIN]} for index in range(PATH_RULE_COUNT)}
+    last_rule_path = f"/r{PATH_RULE_COUNT - 1:02d}/items"
+    any_headers = {"origins": [ORIGIN]}  # allow_headers="*" is the default: every requested name is allowed
+    wildcard_options = {"origins": [ORIGIN, "https://*.example.com"], "allow_headers": base["allow_headers"]}
+    flask_cors_wildcard = {"origins": [ORIGIN, re.compile(r"https://[a-z0-9.-]+\.example\.com")], "allow_headers": base["allow_headers"]}
+
+    return [
+        Workload(
+            "allowed",
+            "GET with an allowed Origin",
+            [actual_request(ORIGIN)],
+            base,
+            base,
+            allowed_ok,
+            static_headers=[("Access-Control-Allow-Origin", ORIGIN), ("Vary", "Origin")],
+        ),
+        Workload(
+            "preflight",
+            f"OPTIONS, ACRM {PREFLIGHT_METHOD}, ACRH {PREFLIGHT_HEADERS}",
+            [preflight_request(ORIGIN)],
+            base,
+            base,
+            preflight_ok,
+            static_headers=[("Access-Control-Allow-Origin", ORIGIN), ("Vary", "Origin")],
+            static_preflight=[
+                ("Access-Control-Allow-Origin", ORIGIN),
+                ("Access-Control-Allow-Methods", DEFAULT_METHODS),
+                ("Access-Control-Allow-Headers", "authorization, content-type, x-requested-with"),
+                ("Vary", "Origin, Access-Control-Request-Method, Access-Control-Request-Headers"),
+            ],
+        ),
+        Workload(
+            "disallowed",
+            "GET with an Origin that is not allowed",
+            [actual_request(DISALLOWED_ORIGIN)],
+            base,
+            base,
+            Expect(acao=None, flask_cors_acao=None),
+            static_headers=[("Vary", "Origin")],
+        ),
+        Workload(
+            "no-origin",
+            "GET without an Origin (not a CORS request)",
+            [actual_request(None)],
+            base,
+            base,
+            Expect(acao=None),
+            static_headers=[("Vary", "Origin")],
+        ),
+        Workload(
+            "origins-10k",
+            f"{MANY_ORIGINS:,} exact origins, request Origin rotating over {ROTATING_ORIGINS:,}",
+            [actual_request(many[index]) for index in range(0, MANY_ORIGINS, step)],
+            {**base, "origins": many},
+            {**base, "origins": many},
+            allowed_ok,
+            impls=SCALE_IMPLS,
+        ),
+        Workload(
+            "patterns-100",
+            f"{wildcard_count} subdomain wildcards + {regex_count} regexes, Origin rotating over {len(pattern_origins):,}",
+            [actual_request(origin) for origin in pattern_origins],
+            {**base, "origins": patterns},
+            {**base, "origins": flask_cors_patterns},
+            allowed_ok,
+            impls=SCALE_IMPLS,
+        ),
+        Workload(
+            "path-rules-50",
+            f"{PATH_RULE_COUNT} path rules, the request matching the last",
+            [actual_request(ORIGIN, last_rule_path)],
+            {"resources": rules, "allow_headers": base["allow_headers"]},
+            {"resources": rules, "allow_headers": base["allow_headers"]},
+            allowed_ok,
+            impls=SCALE_IMPLS,
+        ),
+        Workload(
+            "acrh-10k",
+            f"preflight whose ACRH lists {HOSTILE_HEADER_NAMES:,} names (3 allowed)",
+            [preflight_request(ORIGIN, hostile_header_names(HOSTILE_HEADER_NAMES))],
+            base,
+            base,
+            rejected_preflight,
+            impls=SCALE_IMPLS,
+            scaled=lambda factor: preflight_request(ORIGIN, hostile_header_names(HOSTILE_HEADER_NAMES * factor)),
+        ),
+        Workload(
+            "acrh-10k-any",
+            f"the same {HOSTILE_HEADER_NAMES:,} names with allow_headers='*'",
+            [preflight_request(ORIGIN, hostile_header_names(HOSTILE_HEADER_NAMES))],
+            any_headers,
+            any_headers,
+            rejected_preflight,
+            impls=SCALE_IMPLS,
+            scaled=lambda factor: preflight_request(ORIGIN, hostile_header_names(HOSTILE_HEADER_NAMES * factor)),
+        ),
+        Workload(
+            "origin-1mib",
+            "preflight with a 1 MiB Origin ending in .example.com (https://*.example.com allowed)",
+            [preflight_request(hostile_origin(HOSTILE_ORIGIN_BYTES))],
+            wildcard_options,
+            flask_cors_wildcard,
+            Expect(statuses=frozenset({403}), acao=None, vary_origin=False, empty_body=True),
+            impls=SCALE_IMPLS,
+            scaled=lambda factor: preflight_request(hostile_origin(HOSTILE_ORIGIN_BYTES * factor)),
+        ),
+    ]
+
+
+# --------------------------------------------------------------------------------------------------
+# Implementations
+
+
+def wsgi_cors_available() -> Optional[str]:
+    """None if wsgi_cors's public API imports, else why not."""
+    try:
+        from wsgi_cors import CORSMiddleware, CORSPolicy  # noqa: F401
+    except Exception as error:  # the harness still runs bare/static/Flask/Flask-CORS without it
+        return f"{type(error).__name__}: {error}"
+    return None
+
+
+def build_app(impl: str, workload: Workload) -> Any:
+    if impl == "bare":
+        return apps.bare_app
+    if impl == "static":
+        assert workload.static_headers is not None, f"{workload.name} has no static wrapper"
+        return apps.StaticCORS(apps.bare_app, workload.static_headers, workload.static_preflight)
+    if impl == "wsgi_cors":
+        return apps.make_wsgi_cors(apps.bare_app, workload.options)
+    if impl == "flask":
+        return apps.make_flask_app()
+    if impl == "flask+wsgi_cors":
+        flask_app = apps.make_flask_app()
+        flask_app.wsgi_app = apps.make_wsgi_cors(flask_app.wsgi_app, workload.options)
+        return flask_app
+    if impl == "flask+flask_cors":
+        from flask_cors import CORS
+
+        flask_app = apps.make_flask_app()
+        CORS(flask_app, **workload.flask_cors_options)
+        return flask_app
+    raise ValueError(f"unknown implementation {impl!r}")
+
+
+# --------------------------------------------------------------------------------------------------
+# Correctness of what is timed
+
+
+@dataclass
+class Response:
+    status: int
+    headers: List[Tuple[str, str]]
+    body: bytes
+
+    def values(self, name: str) -> List[str]:
+        name = name.lower()
+        return [value for key, value in self.headers if key.lower() == name]
+
+    def tokens(self, name: str) -> set[str]:
+        return {item.strip().lower() for value in self.values(name) for item in value.split(",") if item.strip()}
+
+    @property
+    def longest_header_value(self) -> int:
+        return max((len(value) for _, value in self.headers), default=0)
+
+    @property
+    def header_bytes(self) -> int:
+        return sum(len(key) + len(value) + 4 for key, value in self.headers)
+
+
+def call(app: Any, environ: Environ) -> Response:
+    """Call ``app`` as a server would and return what it answered."""
+    captured: Dict[str, Any] = {}
+
+    def start_response(status: str, headers: List[Tuple[str, str]], exc_info: Any = None) -> Callable[[bytes], None]:
+        captured["status"], captured["headers"] = status, list(headers)
+        return lambda data: None
+
+    body = app(environ, start_response)
+    try:
+        content = b"".join(body)
+    finally:
+        close = getattr(body, "close", None)
+        if close is not None:
+            close()
+    return Response(int(captured["status"].split()[0]), captured["headers"], content)
+
+
+def problems_with(impl: str, workload: Workload, environ: Environ, response: Response) -> List[str]:
+    """Why ``response`` is not what ``impl`` must answer to ``environ`` (empty if it is)."""
+    expect = workload.expect
+    origin = environ.get("HTTP_ORIGIN")
+    acao = response.values("Access-Control-Allow-Origin")
+    found: List[str] = []
+    for key, value in response.headers:
+        if not isinstance(key, str) or not isinstance(value, str) or "\r" in value or "\n" in value:
+            found.append(f"header {key!r} is not a single-line str")
+    if FLOOR[impl] is None:  # the floors answer 200 and know nothing of CORS
+        if response.status != 200 or acao:
+            found.append(f"floor answered {response.status} with ACAO {acao!r}")
+        return found
+    if impl == "flask+flask_cors":
+        if response.status != 200:
+            found.append(f"status {response.status}, expected 200")
+        wanted = origin if expect.flask_cors_acao == ECHO else expect.flask_cors_acao
+        if expect.flask_cors_acao != ANY and acao != ([wanted] if wanted is not None else []):
+            found.append(f"ACAO {acao!r}, expected {wanted!r}")
+        return found
+    if response.status not in expect.statuses:
+        found.append(f"status {response.status}, expected one of {sorted(expect.statuses)}")
+    if len(acao) > 1:
+        found.append(f"{len(acao)} ACAO headers")
+    wanted = origin if expect.acao == ECHO else expect.acao
+    if expect.acao != ANY and acao != ([wanted] if wanted is not None else []):
+        found.append(f"ACAO {[value[:80] for value in acao]!r}, expected {wanted!r}")
+    if expect.vary_origin and "origin" not in response.tokens("Vary"):
+        found.append(f"Vary {response.values('Vary')!r} lacks Origin")
+    if expect.acah is not None and response.tokens("Access-Control-Allow-Headers") != expect.acah:
+        found.append(f"ACAH {response.values('Access-Control-Allow-Headers')!r}, expected {sorted(expect.acah)}")
+    if expect.acam_includes is not None and expect.acam_includes.lower() not in response.tokens("Access-Control-Allow-Methods"):
+        found.append(f"ACAM {response.values('Access-Control-Allow-Methods')!r} lacks {expect.acam_includes}")
+    if expect.empty_body and response.body:
+        found.append(f"preflight body {response.body[:40]!r} is not empty")
+    if response.longest_header_value > MAX_RESPONSE_HEADER_VALUE or response.header_bytes > MAX_RESPONSE_HEADER_BYTES:
+        found.append(
+            f"unbounded response headers: longest value {response.longest_header_value} B, total {response.header_bytes} B"
+        )
+    return found
+
+
+def verify(impl: str, app: Any, workload: Workload, samples: int) -> Tuple[List[str], int]:
+    """Problems with ``app``'s answers to up to ``samples`` requests of the pool, and the longest header value seen."""
+    pool = workload.pool
+    picks = sorted({round(index * (len(pool) - 1) / max(samples - 1, 1)) for index in range(min(samples, len(pool)))})
+    problems, longest = [], 0
+    for index in picks:
+        response = call(app, pool[index])
+        longest = max(longest, response.longest_header_value)
+        problems += [f"{workload.name} / {impl} / request {index}: {problem}" for problem in problems_with(impl, workload, pool[index], response)]
+        # The same environ object is reused by the timing loop: a second call must answer the same.
+        again = call(app, pool[index])
+        if (again.status, again.headers) != (response.status, response.headers):
+            problems.append(f"{workload.name} / {impl} / request {index}: a repeated call answered differently")
+    return problems, longest
+
+
+# --------------------------------------------------------------------------------------------------
+# Timing
+
+
+def _start_response(status: str, headers: List[Tuple[str, str]], exc_info: Any = None) -> Callable[[bytes], None]:
+    return _write
+
+
+def _write(data: bytes) -> None:
+    pass
+
+
+def time_calls(app: Any, environs: Sequence[Environ]) -> int:
+    """Nanoseconds to call ``app`` once per environ, consuming and closing each body."""
+    start_response = _start_response
+    started = time.perf_counter_ns()
+    for environ in environs:
+        body = app(environ, start_response)
+        for _ in body:
+            pass
+        close = getattr(body, "close", None)
+        if close is not None:
+            close()
+    return time.perf_counter_ns() - started
+
+
+@dataclass
+class Cell:
+    """One implementation on one workload: its app, its calls per sample, and its samples."""
+
+    workload: Workload
+    impl: str
+    app: Any
+    calls: int = 1
+    cycle: List[Environ] = field(default_factory=list)
+    per_call_ns: List[float] = field(default_factory=list)
+    longest_header_value: int = 0
+
+    def calibrate(self, sample_ns: float) -> None:
+        pool = self.workload.pool
+        calls, elapsed = 1, 0
+        while True:
+            environs = [pool[index % len(pool)] for index in range(calls)]
+            gc.disable()
+            try:
+                elapsed = time_calls(self.app, environs)
+            finally:
+                gc.enable()
+            if elapsed >= sample_ns / 4 or calls >= 1_000_000:
+                break
+            calls *= 4
+        self.calls = max(1, min(1_000_000, round(calls * sample_ns / max(elapsed, 1))))
+        self.cycle = [pool[index % len(pool)] for index in range(self.calls + len(pool))]
+
+    def sample(self, round_number: int) -> None:
+        pool_size = len(self.workload.pool)
+        offset = (round_number * self.calls) % pool_size
+        environs = self.cycle[offset : offset + self.calls]
+        self.per_call_ns.append(time_calls(self.app, environs) / self.calls)
+
+
+def run_rounds(cells_by_workload: Dict[str, List[Cell]], rounds: int, progress: bool) -> None:
+    for round_number in range(rounds):
+        gc.collect()
+        gc.disable()
+        try:
+            for cells in cells_by_workload.values():
+                shift = round_number % len(cells)
+                for cell in cells[shift:] + cells[:shift]:  # interleaved, order rotating per round
+                    cell.sample(round_number)
+        finally:
+            gc.enable()
+        if progress and (round_number + 1) % max(1, rounds // 10) == 0:
+            print(f"  round {round_number + 1}/{rounds}", file=sys.stderr, flush=True)
+
+
+# --------------------------------------------------------------------------------------------------
+# Memory and build time
+
+
+def measure_build(origin_count: int, repeats: int) -> Dict[str, float]:
+    """Build time (median) and tracemalloc peak of ``CORSPolicy(origins=[origin_count origins])``."""
+    from wsgi_cors import CORSPolicy
+
+    origins = [f"https://app{index:05d}.example.com" for index in range(origin_count)]
+    times = []
+    for _ in range(repeats):
+        started = time.perf_counter_ns()
+        CORSPolicy(origins=origins)
+        times.append((time.perf_counter_ns() - started) / 1e6)
+    gc.collect()
+    tracemalloc.start()
+    try:
+        policy = CORSPolicy(origins=origins)
+        retained, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    del policy
+    return {"origins": origin_count, "time_ms": statistics.median(times), "peak_mib": peak / 2**20, "retained_mib": retained / 2**20}
+
+
+def request_peak_bytes(app: Any, environ: Environ) -> int:
+    """tracemalloc peak while ``app`` answers one request (the request itself is allocated before)."""
+    environ = dict(environ)
+    gc.collect()
+    tracemalloc.start()
+    try:
+        body = app(environ, _start_response)
+        for _ in body:
+            pass
+        close = getattr(body, "close", None)
+        if close is not None:
+            close()
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+# --------------------------------------------------------------------------------------------------
+# Results
+
+
+def median(values: Sequence[float]) -> float:
+    return statistics.median(values) if values else math.nan
+
+
+def quartiles(values: Sequence[float]) -> Tuple[float, float]:
+    if len(values) < 2:
+        return (values[0], values[0]) if values else (math.nan, math.nan)
+    q1, _, q3 = statistics.quantiles(values, n=4)
+    return q1, q3
+
+
+def summarize(cells_by_workload: Dict[str, List[Cell]]) -> Dict[str, Dict[str, Any]]:
+    summary: Dict[str, Dict[str, Any]] = {}
+    for name, cells in cells_by_workload.items():
+        by_impl = {cell.impl: cell for cell in cells}
+        summary[name] = {}
+        for cell in cells:
+            floor = FLOOR[cell.impl]
+            entry: Dict[str, Any] = {
+                "per_call_ns": median(cell.per_call_ns),
+                "calls_per_sample": cell.calls,
+                "longest_header_value": cell.longest_header_value,
+            }
+            if floor is not None and floor in by_impl:
+                overheads = [mine - base for mine, base in zip(cell.per_call_ns, by_impl[floor].per_call_ns)]
+                entry["floor"] = floor
+                entry["overhead_ns"] = median(overheads)
+                entry["overhead_iqr_ns"] = quartiles(overheads)
+                entry["overheads_ns"] = overheads
+            summary[name][cell.impl] = entry
+    return summary
+
+
+@dataclass
+class Target:
+    key: str
+    what: str
+    limit: float
+    at_least: bool = False  # the measured value must be >= limit (else <=)
+    unit: str = "x"
+
+
+TARGETS = [
+    Target("allowed_vs_static", "allowed: wsgi_cors overhead ÷ static overhead", 1.5),
+    Target("disallowed_vs_static", "disallowed: wsgi_cors overhead ÷ static overhead", 1.5),
+    Target("no_origin_vs_static", "no Origin: wsgi_cors overhead ÷ static overhead", 1.5),
+    Target("preflight_vs_static", "preflight: wsgi_cors overhead ÷ static overhead", 4.0),
+    Target("flask_allowed", "Flask, allowed: Flask-CORS overhead ÷ wsgi_cors overhead", 30.0, at_least=True),
+    Target("flask_disallowed", "Flask, disallowed: Flask-CORS overhead ÷ wsgi_cors overhead", 30.0, at_least=True),
+    Target("flask_no_origin", "Flask, no Origin: Flask-CORS overhead ÷ wsgi_cors overhead", 30.0, at_least=True),
+    Target("origins_10k_vs_single", "10,000 exact origins rotating ÷ single origin (wsgi_cors overhead)", 1.2),
+    Target("patterns_100_vs_single", "100 patterns rotating ÷ single origin", 3.0),
+    Target("path_rules_50_vs_single", "50 path rules, last matches ÷ single rule", 1.5),
+    Target("build_10k_ms", "policy build, 10,000 origins (median)", BUILD_TIME_LIMIT_MS, unit=" ms"),
+    Target("build_10k_peak_mib", "policy build, 10,000 origins, tracemalloc peak", BUILD_PEAK_LIMIT_MIB, unit=" MiB"),
+    Target("acrh_10k_vs_preflight", "10,000-name ACRH ÷ normal preflight (overhead)", 10.0),
+    Target("acrh_10k_any_vs_preflight", "10,000-name ACRH, allow_headers='*' ÷ normal preflight", 10.0),
+    Target("origin_1mib_vs_preflight", "1 MiB Origin ÷ normal preflight", 10.0),
+    Target("hostile_memory_growth", "hostile requests: peak memory at 4x the input ÷ at 1x (worst)", 1.25),
+    Target("hostile_longest_header", "hostile requests: longest response header value", MAX_RESPONSE_HEADER_VALUE, unit=" B"),
+    Target("wire_vs_bare", "over the wire: wsgi_cors req/s ÷ bare req/s (median of pairs)", 0.98, at_least=True),
+]
+
+
+def ratio(numerator: float, denominator: float) -> float:
+    if math.isnan(numerator) or math.isnan(denominator):
+        return math.nan
+    if denominator <= 0:
+        return math.inf if numerator > 0 else math.nan
+    return numerator / denominator
+
+
+def paired_ratio(numerators: Sequence[float], denominators: Sequence[float]) -> float:
+    """Median over rounds of the per-round ratio: a cross-check of the ratio of medians."""
+    ratios = [mine / theirs for mine, theirs in zip(numerators, denominators) if theirs > 0]
+    return median(ratios)
+
+
+def compute_ratios(summary: Dict[str, Dict[str, Any]], extra: Dict[str, float]) -> Dict[str, Dict[str, Any]]:
+    def overhead(workload: str, impl: str) -> Tuple[float, List[float]]:
+        entry = summary.get(workload, {}).get(impl, {})
+        return entry.get("overhead_ns", math.nan), entry.get("overheads_ns", [])
+
+    pairs = {
+        "allowed_vs_static": (("allowed", "wsgi_cors"), ("allowed", "static")),
+        "disallowed_vs_static": (("disallowed", "wsgi_cors"), ("disallowed", "static")),
+        "no_origin_vs_static": (("no-origin", "wsgi_cors"), ("no-origin", "static")),
+        "preflight_vs_static": (("preflight", "wsgi_cors"), ("preflight", "static")),
+        "flask_allowed": (("allowed", "flask+flask_cors"), ("allowed", "flask+wsgi_cors")),
+        "flask_disallowed": (("disallowed", "flask+flask_cors"), ("disallowed", "flask+wsgi_cors")),
+        "flask_no_origin": (("no-origin", "flask+flask_cors"), ("no-origin", "flask+wsgi_cors")),
+        "origins_10k_vs_single": (("origins-10k", "wsgi_cors"), ("allowed", "wsgi_cors")),
+        "patterns_100_vs_single": (("patterns-100", "wsgi_cors"), ("allowed", "wsgi_cors")),
+        "path_rules_50_vs_single": (("path-rules-50", "wsgi_cors"), ("allowed", "wsgi_cors")),
+        "acrh_10k_vs_preflight": (("acrh-10k", "wsgi_cors"), ("preflight", "wsgi_cors")),
+        "acrh_10k_any_vs_preflight": (("acrh-10k-any", "wsgi_cors"), ("preflight", "wsgi_cors")),
+        "origin_1mib_vs_preflight": (("origin-1mib", "wsgi_cors"), ("preflight", "wsgi_cors")),
+    }
+    values: Dict[str, Dict[str, float]] = {}
+    for key, (numerator, denominator) in pairs.items():
+        top, tops = overhead(*numerator)
+        bottom, bottoms = overhead(*denominator)
+        values[key] = {"value": ratio(top, bottom), "paired": paired_ratio(tops, bottoms), "numerator_ns": top, "denominator_ns": bottom}
+    for key, value in extra.items():
+        values[key] = {"value": value}
+    results: Dict[str, Dict[str, Any]] = {}
+    for target in TARGETS:
+        entry = dict(values.get(target.key, {"value": math.nan}))
+        value = entry["value"]
+        entry.update(what=target.what, limit=target.limit, at_least=target.at_least, unit=target.unit)
+        entry["met"] = None if math.isnan(value) else (value >= target.limit if target.at_least else value <= target.limit)
+        results[target.key] = entry
+    return results
+
+
+def format_ns(value: float) -> str:
+    if math.isnan(value):
+        return "–"
+    if abs(value) >= 1e6:
+        return f"{value / 1e6:.2f} ms"
+    if abs(value) >= 1e4:
+        return f"{value / 1e3:.1f} µs"
+    if abs(value) >= 1e3:
+        return f"{value / 1e3:.2f} µs"
+    return f"{value:.0f} ns"
+
+
+def format_value(value: float, unit: str) -> str:
+    if math.isnan(value):
+        return "n/a"
+    if math.isinf(value):
+        return "∞ (denominator ≤ 0: below the noise)"
+    if unit == "x":
+        return f"{value:.2f}x"
+    return f"{value:,.1f}{unit}" if unit != " B" else f"{value:,.0f}{unit}"
+
+
+def markdown(report: Dict[str, Any]) -> str:
+    summary = report["workloads"]
+    meta = report["meta"]
+    lines = [
+        f"wsgi_cors benchmark — {meta['rounds']} rounds, ~{meta['sample_ms']} ms samples, "
+        f"Python {meta['python']} on {meta['machine']} ({meta['cpus']} CPUs), {meta['date']}",
+        "",
+        "Per request: the floors (bare, Flask) as medians; every other column is the median overhead over its floor, same round.",
+        "",
+        "| workload | " + " | ".join(LABEL[impl] for impl in BASE_IMPLS) + " |",
+        "|---|" + "---:|" * len(BASE_IMPLS),
+    ]
+    for workload in report["workload_descriptions"]:
+        name = workload["name"]
+        cells = []
+        for impl in BASE_IMPLS:
+            entry = summary.get(name, {}).get(impl)
+            if entry is None:
+                cells.append("")
+            elif FLOOR[impl] is None:
+                cells.append(format_ns(entry["per_call_ns"]))
+            else:
+                cells.append("+" + format_ns(entry.get("overhead_ns", math.nan)))
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    lines += ["", "| workload | request |", "|---|---|"]
+    lines += [f"| {workload['name']} | {workload['description']} |" for workload in report["workload_descriptions"]]
+    lines += ["", "| target | measured | limit | |", "|---|---:|---:|---|"]
+    for key, entry in report["targets"].items():
+        limit = ("≥ " if entry["at_least"] else "≤ ") + format_value(entry["limit"], entry["unit"])
+        verdict = {True: "met", False: "**missed**", None: "not measured"}[entry["met"]]
+        measured = format_value(entry["value"], entry["unit"])
+        if "paired" in entry and not math.isnan(entry["paired"]):
+            measured += f" (paired {entry['paired']:.2f}x)"
+        lines.append(f"| {entry['what']} | {measured} | {limit} | {verdict} |")
+    if report.get("build"):
+        build = report["build"]
+        lines += ["", f"Policy build, {build['origins']:,} origins: {build['time_ms']:.1f} ms, peak {build['peak_mib']:.2f} MiB, retained {build['retained_mib']:.2f} MiB."]
+    if report.get("hostile_memory"):
+        parts = [f"{name}: {entry['peak_kib_1x']:.1f} KiB at 1x, {entry['peak_kib_4x']:.1f} KiB at 4x" for name, entry in report["hostile_memory"].items()]
+        lines += ["", "Peak memory answering one hostile request (tracemalloc, wsgi_cors): " + "; ".join(parts) + "."]
+    if report.get("longest_header_values"):
+        parts = [f"{key}: {value:,} B" for key, value in report["longest_header_values"].items() if value > MAX_RESPONSE_HEADER_VALUE]
+        if parts:
+            lines += ["", "Response header values over the bound (echoed input): " + "; ".join(parts) + "."]
+    if report.get("wire"):
+        wire = report["wire"]
+        lines += ["", f"Over the wire: {wire['summary']}"]
+    if report.get("skipped"):
+        lines += ["", "Not measured: " + "; ".join(report["skipped"])]
+    return "\n".join(lines) + "\n"
+
+
+def json_safe(value: Any) -> Any:
+    if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
+        return str(value)
+    if isinstance(value, dict):
+        return {key: json_safe(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [json_safe(item) for item in value]
+    return value
+
+
+# --------------------------------------------------------------------------------------------------
+# Entry points
+
+
+def run(
+    *,
+    quick: bool = False,
+    rounds: Optional[int] = None,
+    sample_ms: Optional[float] = None,
+    workloads: Optional[Sequence[str]] = None,
+    wire: bool = False,
+    progress: bool = False,
+    require_wsgi_cors: bool = True,
+) -> Dict[str, Any]:
+    """Check and time every workload; the report as a dict (``markdown(report)`` renders it)."""
+    rounds = rounds if rounds is not None else (2 if quick else 150)
+    sample_ms = sample_ms if sample_ms is not None else (0.2 if quick else 3.0)
+    missing = wsgi_cors_available()
+    if missing is not None and require_wsgi_cors:
+        raise RuntimeError(f"wsgi_cors does not import ({missing})")
+    skipped = [f"wsgi_cors ({missing})"] if missing else []
+    selected = [workload for workload in build_workloads() if workloads is None or workload.name in workloads]
+
+    cells_by_workload: Dict[str, List[Cell]] = {}
+    problems: List[str] = []
+    longest: Dict[str, int] = {}
+    for workload in selected:
+        cells = []
+        for impl in workload.impls:
+            if missing and "wsgi_cors" in impl:
+                continue
+            app = build_app(impl, workload)
+            found, longest_value = verify(impl, app, workload, samples=3 if quick else 20)
+            problems += found
+            longest[f"{workload.name} / {impl}"] = longest_value
+            cells.append(Cell(workload, impl, app, longest_header_value=longest_value))
+        cells_by_workload[workload.name] = cells
+    if problems:
+        raise AssertionError("the implementations do not answer as the benchmark expects:\n" + "\n".join(problems))
+
+    if progress:
+        print(f"calibrating {sum(map(len, cells_by_workload.values()))} cells...", file=sys.stderr, flush=True)
+    for cells in cells_by_workload.values():
+        for cell in cells:
+            cell.calibrate(sample_ms * 1e6)
+    started = time.monotonic()
+    run_rounds(cells_by_workload, rounds, progress)
+    timing_seconds = time.monotonic() - started
+    summary = summarize(cells_by_workload)
+
+    extra: Dict[str, float] = {}
+    build: Dict[str, float] = {}
+    hostile_memory: Dict[str, Dict[str, float]] = {}
+    if not missing:
+        build = measure_build(MANY_ORIGINS, repeats=3 if quick else 7)
+        extra["build_10k_ms"] = build["time_ms"]
+        extra["build_10k_peak_mib"] = build["peak_mib"]
+        growth, longest_hostile = [], 0
+        for workload in selected:
+            if workload.scaled is None:
+                continue
+            app = build_app("wsgi_cors", workload)
+            at_1x = request_peak_bytes(app, workload.scaled(1))
+            at_4x = request_peak_bytes(app, workload.scaled(4))
+            hostile_memory[workload.name] = {"peak_kib_1x": at_1x / 1024, "peak_kib_4x": at_4x / 1024}
+            # A few KiB of noise (interned strings, free lists) is not growth.
+            growth.append(max(at_4x - 8192, 0) / max(at_1x, 1))
+            for factor in (1, 4):
+                longest_hostile = max(longest_hostile, call(app, workload.scaled(factor)).longest_header_value)
+        if growth:
+            extra["hostile_memory_growth"] = max(growth)
+            extra["hostile_longest_header"] = float(longest_hostile)
+
+    wire_result: Optional[Dict[str, Any]] = None
+    if wire:
+        from . import wire as wire_module
+
+        wire_result = wire_module.run(runs=2 if quick else 5, duration=1 if quick else 5)
+        extra["wire_vs_bare"] = wire_result["median_pair_ratio"]
+
+    return {
+        "meta": {
+            "date": time.strftime("%Y-%m-%d %H:%M:%S"),
+            "python": platform.python_version(),
+            "machine": platform.machine(),
+            "cpus": os.cpu_count(),
+            "loadavg": os.getloadavg() if hasattr(os, "getloadavg") else None,
+            "rounds": rounds,
+            "sample_ms": sample_ms,
+            "quick": quick,
+            "timing_seconds": timing_seconds,
+        },
+        "workload_descriptions": [{"name": workload.name, "description": workload.description} for workload in selected],
+        "workloads": summary,
+        "targets": compute_ratios(summary, extra),
+        "build": build,
+        "hostile_memory": hostile_memory,
+        "longest_header_values": longest,
+        "wire": wire_result,
+        "skipped": skipped,
+    }
+
+
+def write_report(report: Dict[str, Any], directory: str = RESULTS_DIR) -> str:
+    os.makedirs(directory, exist_ok=True)
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    kind = "quick" if report["meta"]["quick"] else "full"
+    path = os.path.join(directory, f"bench-{kind}-{stamp}.json")
+    for target in (path, os.path.join(directory, f"latest-{kind}.json")):
+        with open(target, "w", encoding="utf-8") as handle:
+            json.dump(json_safe(report), handle, indent=1)
+    with open(os.path.join(directory, f"latest-{kind}.md"), "w", encoding="utf-8") as handle:
+        handle.write(markdown(report))
+    return path
+
+
+def profile(workload_name: str, impl: str, seconds: float, top: int) -> None:
+    """cProfile ``impl`` answering ``workload_name`` for about ``seconds``; print the top functions."""
+    workload = next((workload for workload in build_workloads() if workload.name == workload_name), None)
+    if workload is None:
+        sys.exit(f"unknown workload {workload_name!r}")
+    cell = Cell(workload, impl, build_app(impl, workload))
+    cell.calibrate(seconds * 1e9)
+    profiler = cProfile.Profile()
+    profiler.enable()
+    cell.sample(0)
+    profiler.disable()
+    print(f"{impl} on {workload_name}: {cell.calls} calls, {format_ns(cell.per_call_ns[0])} per call without the profiler's cost")
+    pstats.Stats(profiler).strip_dirs().sort_stats("tottime").print_stats(top)
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m tests.benchmarks.bench", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="a few short rounds: checks the harness, not the speed")
+    parser.add_argument("--rounds", type=int, help="rounds of interleaved samples (default 150, quick 2)")
+    parser.add_argument("--sample-ms", type=float, help="target duration of one sample (default 3 ms)")
+    parser.add_argument("--workload", action="append", dest="workloads", help="only this workload (repeatable)")
+    parser.add_argument("--wire", action="store_true", help="also run gunicorn + wrk over loopback (wire.py)")
+    parser.add_argument("--allow-missing", action="store_true", help="run without wsgi_cors if it does not import")
+    parser.add_argument("--profile", metavar="WORKLOAD", help="cProfile one implementation on one workload and exit")
+    parser.add_argument("--impl", default="wsgi_cors", help="implementation to profile (default wsgi_cors)")
+    parser.add_argument("--json", metavar="DIR", default=RESULTS_DIR, help=f"where to write results (default {RESULTS_DIR})")
+    args = parser.parse_args(argv)
+    if args.profile:
+        profile(args.profile, args.impl, seconds=1.0, top=25)
+        return 0
+    report = run(
+        quick=args.quick,
+        rounds=args.rounds,
+        sample_ms=args.sample_ms,
+        workloads=args.workloads,
+        wire=args.wire,
+        progress=True,
+        require_wsgi_cors=not args.allow_missing,
+    )
+    path = write_report(report, args.json)
+    print(markdown(report))
+    print(f"results: {path}", file=sys.stderr)
+    missed = [key for key, entry in report["targets"].items() if entry["met"] is False]
+    if missed and not args.quick:
+        print(f"targets missed: {', '.join(missed)}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,430 @@
+"""Options: their names, defaults and meanings (Flask-CORS's), validated into per-rule settings.
+
+Everything a user can get wrong is checked here, once, when the policy is built; every problem is
+collected and reported together in one :class:`~wsgi_cors.errors.ConfigError`, each with its fix.
+Options inside ``resources`` are validated exactly like top-level ones. Configuration files and
+environment variables (``wsgi_cors.configfile``) end up here too, so there is one validator.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import warnings
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any, Callable, Iterable, Mapping, Optional, Pattern
+
+from .errors import ConfigError, ConfigProblem, CORSConfigWarning, InsecureConfigWarning, ShadowedRuleWarning
+from .headers import FORBIDDEN_METHODS, FORBIDDEN_RESPONSE_HEADERS, is_forbidden_request_header, is_token
+from .origins import REGEX_HINT_CHARACTERS, OriginMatcher, _Problems, insecure_origins, is_catch_all, parse_origins
+from .paths import PathMatcher, PathRule, is_regex
+
+__all__ = ["DEFAULTS", "RULE_OPTIONS", "GLOBAL_OPTIONS", "RuleSettings", "Settings", "build_settings"]
+
+# Flask-CORS core.py ALL_METHODS.
+DEFAULT_METHODS = ("GET", "HEAD", "POST", "OPTIONS", "PUT", "PATCH", "DELETE")
+# Flask-CORS 6.0 DEFAULT_OPTIONS, plus preflight_status; intercept_exceptions is opt-in here (see README).
+DEFAULTS: dict[str, Any] = {
+    "origins": "*",
+    "methods": list(DEFAULT_METHODS),
+    "allow_headers": "*",
+    "expose_headers": None,
+    "supports_credentials": False,
+    "max_age": None,
+    "send_wildcard": False,
+    "vary_header": True,
+    "automatic_options": True,
+    "allow_private_network": False,
+    "always_send": True,
+    "preflight_status": 200,
+}
+RULE_OPTIONS = frozenset(DEFAULTS)
+GLOBAL_OPTIONS = frozenset({"resources", "intercept_exceptions"})
+KNOWN_OPTIONS = RULE_OPTIONS | GLOBAL_OPTIONS
+# Names used by other CORS libraries, mapped to ours, for the "did you mean" fix.
+_ALIASES = {
+    "allow_origins": "origins",
+    "allowed_origins": "origins",
+    "allow_origin_regex": "origins",
+    "origin_regex": "origins",
+    "allow_methods": "methods",
+    "allowed_methods": "methods",
+    "allow_credentials": "supports_credentials",
+    "credentials": "supports_credentials",
+    "headers": "allow_headers",
+    "allowed_headers": "allow_headers",
+    "expose": "expose_headers",
+    "exposed_headers": "expose_headers",
+    "preflight_max_age": "max_age",
+    "options_success_status": "preflight_status",
+}
+# Chromium caps Access-Control-Max-Age at 7200 s (MDN, Access-Control-Max-Age).
+CHROMIUM_MAX_AGE_CAP = 7200
+
+
+@dataclass(frozen=True)
+class RuleSettings:
+    """The validated settings of one path rule."""
+
+    path: str
+    index: int
+    origins: OriginMatcher
+    methods: Optional[frozenset[str]]  # None: any method ("*")
+    methods_value: str  # Access-Control-Allow-Methods when the methods are listed
+    allow_all_headers: bool
+    allow_header_names: frozenset[str]  # lower-case
+    allow_header_regex: Optional["Pattern[str]"]
+    expose_headers: Optional[str]
+    supports_credentials: bool
+    max_age: Optional[str]
+    send_wildcard: bool
+    vary_header: bool
+    automatic_options: bool
+    allow_private_network: bool
+    always_send: bool
+    preflight_status: int
+    options: Mapping[str, Any]  # the effective options, in the form describe() returns
+
+
+@dataclass(frozen=True)
+class Settings:
+    """A whole validated configuration: the rules (in precedence order) and the global options."""
+
+    rules: PathMatcher[RuleSettings]
+    intercept_exceptions: bool
+    options: Mapping[str, Any]
+
+
+def _suggest(name: str) -> str:
+    if name.lower() in _ALIASES:
+        return f"write {_ALIASES[name.lower()]}="
+    close = difflib.get_close_matches(name, sorted(KNOWN_OPTIONS), n=1, cutoff=0.6)
+    if close:
+        return f"did you mean {close[0]}=?"
+    return "known options are " + ", ".join(sorted(KNOWN_OPTIONS))
+
+
+def _as_list(value: Any) -> Optional[list[Any]]:
+    """A scalar string as a one-item list, an iterable as a list, anything else None."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, Iterable) and not isinstance(value, (bytes, Mapping)):
+        return list(value)
+    return None
+
+
+def _split_commas(value: Any) -> Optional[list[Any]]:
+    """Like _as_list, but a single string may hold a comma-separated list (``"GET, POST"``)."""
+    if isinstance(value, str):
+        return [part.strip() for part in value.split(",")] if value.strip() else []
+    return _as_list(value)
+
+
+class _Validator:
+    """Checks options one by one, recording problems instead of stopping at the first."""
+
+    def __init__(self) -> None:
+        self.problems = _Problems()
+
+    def error(self, where: str, value: Any, problem: str, fix: str) -> None:
+        self.problems.errors.append((where, value, problem, fix))
+
+    def warn(self, where: str, value: Any, problem: str, fix: str) -> None:
+        self.problems.warnings.append((where, value, problem, fix))
+
+    def boolean(self, where: str, value: Any) -> bool:
+        if not isinstance(value, bool):
+            self.error(where, value, f"must be True or False, not {type(value).__name__}",
+                       f"write {where.rsplit('.', 1)[-1]}=True or False (a string such as 'false' would be true)")
+            return False
+        return value
+
+    def methods(self, where: str, value: Any) -> tuple[Optional[frozenset[str]], str, Any]:
+        if value == "*":
+            return None, "*", "*"
+        items = _split_commas(value)
+        if items is None:
+            self.error(where, value, "methods must be a list of method names or '*'", "write methods=['GET', 'POST']")
+            return frozenset(), "", value
+        names = []
+        for item in items:
+            if not isinstance(item, str) or not is_token(item):
+                self.error(where, item, "not a valid HTTP method name", "write a method such as 'PUT'")
+                continue
+            upper = item.upper()
+            if upper in FORBIDDEN_METHODS:
+                self.error(where, item, f"{upper} is a forbidden method (browsers never send it; it only widens attack surface)",
+                           f"remove {item!r}")
+                continue
+            names.append(upper)
+        if not items:
+            self.warn(where, value, "no method is allowed, so every preflight is refused", "list the methods, e.g. ['GET', 'PUT']")
+        # Flask-CORS sorts a list of methods when it joins them; a string is kept as written.
+        ordered = names if isinstance(value, str) else sorted(set(names))
+        return frozenset(names), ", ".join(dict.fromkeys(ordered)), (value if isinstance(value, str) else list(items))
+
+    def allow_headers(self, where: str, value: Any) -> tuple[bool, frozenset[str], Optional["Pattern[str]"], Any]:
+        items = _as_list(value) if not isinstance(value, re.Pattern) else [value]
+        if items is None:
+            self.error(where, value, "allow_headers must be a header name, a list of names or regexes, or '*'",
+                       "write allow_headers=['Content-Type', 'Authorization']")
+            return False, frozenset(), None, value
+        allow_all = False
+        names: set[str] = set()
+        regexes: list[str] = []
+        for item in items:
+            if isinstance(item, re.Pattern):
+                regexes.append(item.pattern)
+            elif not isinstance(item, str):
+                self.error(where, item, "a header name must be a string", "write the name, e.g. 'X-Api-Key'")
+            elif item in ("*", ".*"):
+                allow_all = True
+            elif not REGEX_HINT_CHARACTERS.isdisjoint(item):
+                try:
+                    re.compile(item)
+                    regexes.append(item)
+                except re.error as error:
+                    self.error(where, item, f"not a valid regular expression ({error})", "fix the regex or list exact names")
+            elif not is_token(item):
+                self.error(where, item, "not a valid header name", "use letters, digits and '-', e.g. 'X-Api-Key'")
+            elif item.lower().startswith("access-control-"):
+                self.error(where, item, "Access-Control-* headers are set by the browser, never by a page",
+                           f"remove {item!r}")
+            elif is_forbidden_request_header(item):
+                self.error(where, item, "a forbidden request header: browsers never let a page set it (Fetch standard)",
+                           f"remove {item!r}")
+            else:
+                names.add(item.lower())
+        regex = re.compile("|".join(f"(?:{source})" for source in regexes), re.IGNORECASE) if regexes else None
+        shown = "*" if isinstance(value, str) and value == "*" else list(items)
+        return allow_all, frozenset(names), regex, shown
+
+    def expose_headers(self, where: str, value: Any) -> tuple[Optional[str], Any]:
+        if value is None:
+            return None, None
+        items = _split_commas(value)
+        if items is None:
+            self.error(where, value, "expose_headers must be a header name or a list of names", "write expose_headers=['X-Total-Count']")
+            return None, value
+        names = []
+        for item in items:
+            if not isinstance(item, str) or not (item == "*" or is_token(item)):
+                self.error(where, item, "not a valid header name", "use letters, digits and '-', e.g. 'X-Total-Count'")
+            elif item.lower() in FORBIDDEN_RESPONSE_HEADERS:
+                self.error(where, item, "browsers never let a page read Set-Cookie, so exposing it does nothing", f"remove {item!r}")
+            elif item.lower().startswith("access-control-"):
+                self.error(where, item, "Access-Control-* headers are for the browser, not for the page", f"remove {item!r}")
+            else:
+                names.append(item)
+        if not names:
+            return None, list(items)
+        # Flask-CORS sorts a list when it joins it; a string is kept as written.
+        ordered = names if isinstance(value, str) else sorted(names)
+        return ", ".join(ordered), (value if isinstance(value, str) else list(items))
+
+    def max_age(self, where: str, value: Any) -> tuple[Optional[str], Any]:
+        if value is None:
+            return None, None
+        if isinstance(value, timedelta):
+            seconds = value.total_seconds()
+        elif isinstance(value, bool) or not isinstance(value, (int, str)):
+            self.error(where, value, f"max_age must be seconds as an int, a digit string or a timedelta, not {type(value).__name__}",
+                       "write max_age=600")
+            return None, value
+        elif isinstance(value, str):
+            if not (value.isascii() and value.isdigit()):
+                self.error(where, value, "max_age must be a whole number of seconds", "write max_age=600")
+                return None, value
+            seconds = int(value)
+        else:
+            seconds = value
+        if seconds < 0:
+            self.error(where, value, "max_age cannot be negative", "write max_age=0 to disable preflight caching, or a positive number")
+            return None, value
+        whole = int(seconds)
+        if whole > CHROMIUM_MAX_AGE_CAP:
+            self.warn(where, value, f"Chromium caps Access-Control-Max-Age at {CHROMIUM_MAX_AGE_CAP} s (Firefox at 86400, Safari at 600)",
+                      f"write max_age={CHROMIUM_MAX_AGE_CAP} or less for a value every browser honours")
+        return str(whole), whole
+
+    def preflight_status(self, where: str, value: Any) -> int:
+        if isinstance(value, bool) or not isinstance(value, int) or not 200 <= value <= 299:
+            self.error(where, value, "a successful preflight needs an ok status (200-299, Fetch standard)", "write preflight_status=200 or 204")
+            return 200
+        return value
+
+
+def _rule_label(pattern: Any) -> str:
+    text = pattern.pattern if isinstance(pattern, re.Pattern) else pattern
+    return f"resources[{text!r}]"
+
+
+def _parse_resources(value: Any, validator: _Validator) -> list[tuple[Any, Mapping[str, Any]]]:
+    """Normalise ``resources`` into (pattern, overrides) pairs in declaration order."""
+    if isinstance(value, (str, re.Pattern)):
+        pairs: list[tuple[Any, Mapping[str, Any]]] = [(value, {})]
+    elif isinstance(value, Mapping):
+        pairs = []
+        for pattern, overrides in value.items():
+            if overrides is None:
+                overrides = {}
+            if not isinstance(overrides, Mapping):
+                validator.error(_rule_label(pattern), overrides, "the options of a path rule must be a dict", "write {'origins': [...]} ")
+                overrides = {}
+            pairs.append((pattern, overrides))
+    elif isinstance(value, Iterable) and not isinstance(value, bytes):
+        pairs = [(pattern, {}) for pattern in value]
+    else:
+        validator.error("resources", value, "resources must be a path pattern, a list of patterns or a dict of pattern to options",
+                        "write resources={r'/api/*': {'origins': [...]}}")
+        return []
+    valid = []
+    for pattern, overrides in pairs:
+        label = _rule_label(pattern) if isinstance(pattern, (str, re.Pattern)) else "resources"
+        if not isinstance(pattern, (str, re.Pattern)):
+            validator.error(label, pattern, "a path pattern must be a string or a compiled regex", "write r'/api/*'")
+            continue
+        if isinstance(pattern, str) and is_regex(pattern) and pattern != "*":
+            try:
+                re.compile(pattern)
+            except re.error as error:
+                validator.error(label, pattern, f"not a valid regular expression ({error})", "fix the regex, e.g. r'/api/.*'")
+                continue
+        elif isinstance(pattern, str) and pattern != "*" and not pattern.startswith("/"):
+            validator.error(label, pattern, "an exact path always starts with '/', so this can never match",
+                            f"write {'/' + pattern!r}")
+            continue
+        valid.append((pattern, overrides))
+    return valid
+
+
+def _check_names(options: Mapping[str, Any], allowed: frozenset[str], prefix: str, validator: _Validator) -> None:
+    for name in options:
+        if name not in allowed:
+            if name in KNOWN_OPTIONS:
+                validator.error(f"{prefix}{name}", options[name], "this option applies to the whole middleware, not to one path rule",
+                                f"move {name}= to the top level")
+            else:
+                validator.error(f"{prefix}{name}", options[name], "unknown option", _suggest(str(name)))
+
+
+def _validate_rule_options(raw: Mapping[str, Any], where: Callable[[str], str], validator: _Validator) -> dict[str, Any]:
+    """Validate the options of one rule; returns the normalised values keyed by option name."""
+    values: dict[str, Any] = {}
+    shown: dict[str, Any] = {}
+    for name in ("supports_credentials", "send_wildcard", "vary_header", "automatic_options", "allow_private_network", "always_send"):
+        values[name] = shown[name] = validator.boolean(where(name), raw[name])
+    values["origins"] = parse_origins(raw["origins"], where("origins"), validator.problems)
+    shown["origins"] = list(raw["origins"]) if _as_list(raw["origins"]) is not None and not isinstance(raw["origins"], str) else raw["origins"]
+    values["methods"], values["methods_value"], shown["methods"] = validator.methods(where("methods"), raw["methods"])
+    (values["allow_all_headers"], values["allow_header_names"], values["allow_header_regex"],
+     shown["allow_headers"]) = validator.allow_headers(where("allow_headers"), raw["allow_headers"])
+    values["expose_headers"], shown["expose_headers"] = validator.expose_headers(where("expose_headers"), raw["expose_headers"])
+    values["max_age"], shown["max_age"] = validator.max_age(where("max_age"), raw["max_age"])
+    values["preflight_status"] = shown["preflight_status"] = validator.preflight_status(where("preflight_status"), raw["preflight_status"])
+    values["shown"] = shown
+    return values
+
+
+def _check_combinations(values: Mapping[str, Any], where: Callable[[str], str], validator: _Validator) -> None:
+    """The checks that involve two options: what is safe with credentials, what has no effect."""
+    origins: OriginMatcher = values["origins"]
+    if values["supports_credentials"]:
+        if is_catch_all(origins):
+            validator.error(where("supports_credentials"), True,
+                            "with origins that admit every origin, any website could read responses sent with the user's cookies "
+                            "(Flask-CORS, Starlette and django-cors-headers silently reflect every origin here)",
+                            "list the trusted origins, e.g. origins=['https://app.example.com'], or set supports_credentials=False")
+        if values["expose_headers"] is not None and "*" in [name.strip() for name in values["expose_headers"].split(",")]:
+            validator.error(where("expose_headers"), "*",
+                            "with credentials, browsers read '*' in Access-Control-Expose-Headers as a header literally named '*'",
+                            "list the header names to expose")
+        for origin in insecure_origins(origins):
+            validator.warn(where("origins"), origin,
+                           "a plain-http origin with credentials: anyone on the network path can inject script into it and read your responses",
+                           "use the https:// origin")
+    if values["send_wildcard"] and not origins.allow_all:
+        validator.warn(where("send_wildcard"), True, "send_wildcard only has an effect with origins='*'", "remove send_wildcard=True")
+
+
+def build_settings(options: Mapping[str, Any]) -> Settings:
+    """Validate keyword options into :class:`Settings`; raise ConfigError listing every problem, warn about smells."""
+    validator = _Validator()
+    _check_names(options, KNOWN_OPTIONS, "", validator)
+    top = {**DEFAULTS, **{name: value for name, value in options.items() if name in RULE_OPTIONS}}
+    intercept = validator.boolean("intercept_exceptions", options.get("intercept_exceptions", False))
+    resources = _parse_resources(options.get("resources", r"/*"), validator)
+
+    top_values = _validate_rule_options(top, lambda name: name, validator)
+    rules: list[PathRule[RuleSettings]] = []
+    seen_combination_problems: set[tuple[str, str]] = set()
+    for index, (pattern, overrides) in enumerate(resources):
+        label = _rule_label(pattern)
+        _check_names(overrides, RULE_OPTIONS, f"{label}.", validator)
+        own = {name: value for name, value in overrides.items() if name in RULE_OPTIONS}
+        if own:
+            before = len(validator.problems.errors)
+            merged = {**top, **own}
+            values = _validate_rule_options(merged, lambda name: f"{label}.{name}" if name in own else name, validator)
+            # Problems of inherited top-level options were already reported once; keep only the rule's own.
+            rule_errors = validator.problems.errors[before:]
+            del validator.problems.errors[before:]
+            validator.problems.errors.extend(problem for problem in rule_errors if problem[0].startswith(label))
+            combination_where: Callable[[str], str] = lambda name: label
+        else:
+            values = top_values
+            combination_where = lambda name: name
+        before_errors, before_warnings = len(validator.problems.errors), len(validator.problems.warnings)
+        _check_combinations(values, combination_where, validator)
+        for bucket, start in ((validator.problems.errors, before_errors), (validator.problems.warnings, before_warnings)):
+            fresh = bucket[start:]
+            del bucket[start:]
+            for problem in fresh:
+                key = (problem[0], problem[2] + repr(problem[1]))
+                if key not in seen_combination_problems:
+                    seen_combination_problems.add(key)
+                    bucket.append(problem)
+        shown = values["shown"]
+        text = pattern.pattern if isinstance(pattern, re.Pattern) else pattern
+        settings = RuleSettings(
+            path=text,
+            index=index,
+            origins=values["origins"],
+            methods=values["methods"],
+            methods_value=values["methods_value"],
+            allow_all_headers=values["allow_all_headers"],
+            allow_header_names=values["allow_header_names"],
+            allow_header_regex=values["allow_header_regex"],
+            expose_headers=values["expose_headers"],
+            supports_credentials=values["supports_credentials"],
+            max_age=values["max_age"],
+            send_wildcard=values["send_wildcard"],
+            vary_header=values["vary_header"],
+            automatic_options=values["automatic_options"],
+            allow_private_network=values["allow_private_network"],
+            always_send=values["always_send"],
+            preflight_status=values["preflight_status"],
+            options=shown,
+        )
+        rules.append(PathRule(pattern, settings, index))
+
+    if validator.problems.errors:
+        raise ConfigError([ConfigProblem(*problem) for problem in validator.problems.errors])
+    matcher = PathMatcher(rules)
+    for where, value, text, fix in validator.problems.warnings:
+        category = InsecureConfigWarning if "credentials" in text else CORSConfigWarning
+        warnings.warn(f"{where}={value!r}: {text}. Fix: {fix}", category, stacklevel=4)
+    for rule, covering in matcher.shadowed:
+        warnings.warn(
+            f"resources[{rule.text!r}] can never match: resources[{covering.text!r}] takes precedence and covers every path it does "
+            "(precedence: exact paths, then the longest literal prefix, then declaration order). "
+            "Fix: remove the rule, or make it more specific than the rule that covers it",
+            ShadowedRuleWarning,
+            stacklevel=4,
+        )
+    described = {
+        "resources": {rule.text if isinstance(rule.pattern, str) else rule.pattern: dict(rule.target.options) for rule in rules},
+        "intercept_exceptions": intercept,
+    }
+    return Settings(rules=matcher, intercept_exceptions=intercept, options=described)

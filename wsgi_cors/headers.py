@@ -1,0 +1,116 @@
+"""Header names and methods: the grammar, the Fetch standard's forbidden lists, and the bounded
+parser for ``Access-Control-Request-Headers``.
+
+The parser is the one place where a request can make us do work proportional to its size,
+so every loop here is bounded by a named constant (rs/cors CVE-2025-47908 was exactly an
+unbounded split of this header).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+__all__ = [
+    "TOKEN",
+    "is_token",
+    "FORBIDDEN_REQUEST_HEADERS",
+    "FORBIDDEN_REQUEST_HEADER_PREFIXES",
+    "FORBIDDEN_RESPONSE_HEADERS",
+    "FORBIDDEN_METHODS",
+    "SAFELISTED_METHODS",
+    "MAX_REQUEST_HEADERS_LENGTH",
+    "MAX_REQUEST_HEADER_NAMES",
+    "MAX_EMPTY_ELEMENTS",
+    "parse_request_header_names",
+    "is_forbidden_request_header",
+]
+
+# RFC 9110 §5.6.2: token = 1*tchar.
+TOKEN = r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+"
+_TOKEN_RE = re.compile(TOKEN)
+# Characters that may appear in a comma-separated list of tokens with optional white space.
+_TOKEN_LIST_CHARS_RE = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z, \t]*")
+
+# Fetch §2.2.2 "forbidden request-header": a page cannot set these, so allowing them is a mistake.
+FORBIDDEN_REQUEST_HEADERS = frozenset(
+    {
+        "accept-charset",
+        "accept-encoding",
+        "access-control-request-headers",
+        "access-control-request-method",
+        "access-control-request-private-network",
+        "connection",
+        "content-length",
+        "cookie",
+        "cookie2",
+        "date",
+        "dnt",
+        "expect",
+        "host",
+        "keep-alive",
+        "origin",
+        "referer",
+        "set-cookie",
+        "te",
+        "trailer",
+        "transfer-encoding",
+        "upgrade",
+        "via",
+    }
+)
+FORBIDDEN_REQUEST_HEADER_PREFIXES = ("proxy-", "sec-")
+# Fetch §2.2.2 "forbidden response-header name": never readable by a page, so exposing them is a mistake.
+FORBIDDEN_RESPONSE_HEADERS = frozenset({"set-cookie", "set-cookie2"})
+# Fetch §2.2.1 "forbidden method": a browser never sends these, so allowing them only widens the attack surface.
+FORBIDDEN_METHODS = frozenset({"CONNECT", "TRACE", "TRACK"})
+# Fetch §2.2.1 "CORS-safelisted method".
+SAFELISTED_METHODS = frozenset({"GET", "HEAD", "POST"})
+
+# gunicorn's default limit_request_field_size: no deployed server accepts a longer header field.
+MAX_REQUEST_HEADERS_LENGTH = 8190
+# gunicorn's default limit_request_fields: a page cannot usefully send more headers than a server accepts.
+MAX_REQUEST_HEADER_NAMES = 100
+# Empty list elements tolerated (intermediaries such as AWS API Gateway join split lines); rs/cors and jub0bs/cors use 16.
+MAX_EMPTY_ELEMENTS = 16
+
+
+def is_token(value: str) -> bool:
+    """Whether ``value`` is an HTTP token (a valid header name or method)."""
+    return _TOKEN_RE.fullmatch(value) is not None
+
+
+def is_forbidden_request_header(name: str) -> bool:
+    """Whether a page is forbidden to set the request header ``name`` (Fetch "forbidden request-header")."""
+    lowered = name.lower()
+    return lowered in FORBIDDEN_REQUEST_HEADERS or lowered.startswith(FORBIDDEN_REQUEST_HEADER_PREFIXES)
+
+
+def parse_request_header_names(value: str) -> Optional[list[str]]:
+    """Parse an ``Access-Control-Request-Headers`` value into lower-case names, or ``None`` if malformed.
+
+    Browsers send the names lower-cased, sorted, de-duplicated and comma-separated without spaces
+    (Fetch "CORS-unsafe request-header names"); anything else is accepted within the bounds above,
+    white space around elements and a few empty elements included. Cost is linear in the value,
+    which is itself bounded, so a hostile 1 MiB value is refused after one length check.
+    """
+    if len(value) > MAX_REQUEST_HEADERS_LENGTH or _TOKEN_LIST_CHARS_RE.fullmatch(value) is None:
+        return None
+    parts = value.lower().split(",")
+    if len(parts) > MAX_REQUEST_HEADER_NAMES + MAX_EMPTY_ELEMENTS:
+        return None
+    names: list[str] = []
+    empty = 0
+    for part in parts:
+        name = part.strip(" \t")
+        if not name:
+            empty += 1
+            if empty > MAX_EMPTY_ELEMENTS:
+                return None
+        elif " " in name or "\t" in name:
+            return None  # two tokens with no comma between them
+        else:
+            names.append(name)
+    if len(names) > MAX_REQUEST_HEADER_NAMES:
+        return None
+    return names

@@ -1,0 +1,196 @@
+"""The WSGI shell around the policy engine.
+
+:class:`CORSMiddleware` turns a WSGI ``environ`` into the engine's few inputs and the engine's
+:class:`~wsgi_cors.policy.Decision` into a response: it answers preflights itself (so the app's
+authentication, CSRF checks and redirects can never break them) and adds the CORS headers to
+everything else the app answers on a covered path, errors and streams included.
+
+It must sit **outside** anything that can answer a request on its own (authentication,
+redirects, error pages), so that those responses get CORS headers too: wrap the WSGI callable
+itself (``app.wsgi_app`` for Flask, ``application`` for Django), and do not stack a second CORS
+layer behind it (two layers are how a browser ends up with two ``Access-Control-Allow-Origin``
+headers and refuses both).
+
+PEP 3333 points: the app's iterable is returned as it is (streaming, ``close()`` and
+``wsgi.file_wrapper`` untouched); ``exc_info`` and the ``write()`` callable pass through; the
+status and body of an actual request are never changed.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Optional
+
+from .escaping import display
+from .policy import CORSPolicy, Decision, Headers, status_line
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
+
+__all__ = ["CORSMiddleware"]
+
+LOG = logging.getLogger("wsgi_cors")
+RejectHook = Callable[[Decision, "WSGIEnvironment"], Any]
+_INTERNAL_ERROR_BODY = b"Internal Server Error"
+
+
+def merge_headers(app_headers: list[tuple[str, str]], cors_headers: Headers) -> list[tuple[str, str]]:
+    """The app's headers with its ``Access-Control-*`` headers replaced by ours and our ``Vary`` merged into its own.
+
+    The middleware owns CORS on the paths it covers: keeping an app's (or another layer's)
+    ``Access-Control-Allow-Origin`` beside ours would make two, and browsers refuse that.
+    A new list is returned; the app's list and our constant tuples are never mutated.
+    """
+    merged: list[tuple[str, str]] = []
+    app_vary: list[int] = []
+    for name, value in app_headers:
+        lowered = name.lower()
+        if lowered.startswith("access-control-"):
+            continue
+        if lowered == "vary":
+            app_vary.append(len(merged))
+        merged.append((name, value))
+    for name, value in cors_headers:
+        if name == "Vary" and app_vary:
+            present = {token.strip().lower() for index in app_vary for token in merged[index][1].split(",")}
+            if "*" in present:
+                continue  # "Vary: *" already says the response varies on everything
+            missing = [token for token in value.split(", ") if token.lower() not in present]
+            if missing:
+                first = app_vary[0]
+                vary_name, vary_value = merged[first]
+                merged[first] = (vary_name, ", ".join([vary_value.strip()] + missing) if vary_value.strip() else ", ".join(missing))
+        else:
+            merged.append((name, value))
+    return merged
+
+
+class CORSMiddleware:
+    """Apply a CORS policy to a WSGI application.
+
+    ``CORSMiddleware(app, **options)`` takes Flask-CORS's options (``origins``, ``methods``,
+    ``allow_headers``, ``expose_headers``, ``supports_credentials``, ``max_age``,
+    ``send_wildcard``, ``vary_header``, ``automatic_options``, ``allow_private_network``,
+    ``always_send``, ``resources``) plus ``preflight_status`` and ``intercept_exceptions``;
+    or ``CORSMiddleware(app, policy=CORSPolicy(...))``. ``on_reject(decision, environ)`` is
+    called for every request the policy rejects (metrics, tracing); nothing extra runs for
+    allowed requests.
+
+    Usage::
+
+        app.wsgi_app = CORSMiddleware(app.wsgi_app, origins=["https://app.example.com"])
+
+    A rejected request is logged at INFO on the ``wsgi_cors`` logger with its reason;
+    an allowed one is not logged at all.
+    """
+
+    def __init__(
+        self,
+        app: "WSGIApplication",
+        policy: Optional[CORSPolicy] = None,
+        *,
+        on_reject: Optional[RejectHook] = None,
+        **options: Any,
+    ) -> None:
+        if policy is not None and options:
+            raise TypeError("pass either policy=CORSPolicy(...) or keyword options, not both")
+        if policy is not None and not isinstance(policy, CORSPolicy):
+            raise TypeError(f"policy must be a CORSPolicy, not {type(policy).__name__}")
+        if on_reject is not None and not callable(on_reject):
+            raise TypeError("on_reject must be a callable taking (decision, environ)")
+        self.app = app
+        self.on_reject = on_reject
+        self._policy = policy if policy is not None else CORSPolicy(**options)
+
+    @classmethod
+    def from_config(cls, app: "WSGIApplication", config: Any = None, **overrides: Any) -> "CORSMiddleware":
+        """Build from a TOML file and ``WSGI_CORS_*`` environment variables (see ``wsgi_cors.configfile``)."""
+        from .configfile import load_options
+
+        on_reject = overrides.pop("on_reject", None)
+        return cls(app, on_reject=on_reject, **load_options(config, overrides=overrides))
+
+    @property
+    def policy(self) -> CORSPolicy:
+        """The policy in force."""
+        return self._policy
+
+    def reconfigure(self, policy: Optional[CORSPolicy] = None, **options: Any) -> CORSPolicy:
+        """Swap in a new policy; requests in flight finish with the one they started with.
+
+        The new policy is built (and validated) before the swap, so a bad configuration raises
+        and leaves the old policy in force. The swap is a single reference assignment, which is
+        atomic under CPython's threads.
+        """
+        if policy is not None and options:
+            raise TypeError("pass either policy=CORSPolicy(...) or keyword options, not both")
+        new_policy = policy if policy is not None else CORSPolicy(**options)
+        self._policy = new_policy
+        return new_policy
+
+    def __call__(self, environ: "WSGIEnvironment", start_response: "StartResponse") -> Iterable[bytes]:
+        policy = self._policy  # one read: a concurrent reconfigure() cannot mix two policies in one request
+        path = environ.get("PATH_INFO") or ""
+        if not path.isascii():
+            path = _router_path(path)
+        decision = policy.evaluate(
+            environ.get("REQUEST_METHOD") or "GET",
+            path,
+            environ.get("HTTP_ORIGIN"),
+            environ.get("HTTP_ACCESS_CONTROL_REQUEST_METHOD"),
+            environ.get("HTTP_ACCESS_CONTROL_REQUEST_HEADERS"),
+            environ.get("HTTP_ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK"),
+        )
+        if decision.rule is None:
+            return self.app(environ, start_response)  # no rule covers the path: not ours
+        if not decision.allowed:
+            self._rejected(decision, environ)
+        if decision.status is not None:
+            start_response(status_line(decision.status), [*decision.headers, ("Content-Length", "0")])
+            return []
+        cors_headers = decision.headers
+
+        def start_cors_response(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Callable[[bytes], object]:
+            return start_response(status, merge_headers(headers, cors_headers), exc_info)
+
+        if not policy.intercept_exceptions:
+            return self.app(environ, start_cors_response)
+        try:
+            return self.app(environ, start_cors_response)
+        except Exception:
+            LOG.exception("unhandled exception in the wrapped application (%s %s); answering 500 with CORS headers",
+                          display(environ.get("REQUEST_METHOD") or ""), display(path))
+            start_response(
+                status_line(500),
+                merge_headers([("Content-Type", "text/plain; charset=utf-8"),
+                               ("Content-Length", str(len(_INTERNAL_ERROR_BODY)))], cors_headers),
+                sys.exc_info(),
+            )
+            return [_INTERNAL_ERROR_BODY]
+
+    def _rejected(self, decision: Decision, environ: "WSGIEnvironment") -> None:
+        if LOG.isEnabledFor(logging.INFO):
+            LOG.info(
+                "CORS %s request rejected [%s]: %s (origin=%s method=%s path=%s)",
+                decision.kind.value,
+                decision.reason,
+                decision.message,
+                display(environ.get("HTTP_ORIGIN") or ""),
+                display(environ.get("REQUEST_METHOD") or ""),
+                display(environ.get("PATH_INFO") or ""),
+            )
+        hook = self.on_reject
+        if hook is not None:
+            try:
+                hook(decision, environ)
+            except Exception:  # a metrics hook must not turn a CORS rejection into a server error
+                LOG.exception("the on_reject hook raised; the request goes on")
+
+
+def _router_path(path: str) -> str:
+    """PATH_INFO as routers see it: WSGI carries the raw bytes as latin-1; Werkzeug and Django decode them as UTF-8."""
+    try:
+        return path.encode("latin-1").decode("utf-8", "replace")
+    except UnicodeEncodeError:  # a server that put non-latin-1 text in PATH_INFO already decoded it
+        return path

@@ -1,0 +1,387 @@
+"""Origins: what a browser sends, what a configuration may say, and the compiled matcher.
+
+A browser sends the *serialized origin* of the page (``scheme://host[:port]``, lower-case, default
+port omitted, or ``null``) and accepts a response only if ``Access-Control-Allow-Origin`` equals it
+byte for byte (Fetch "CORS check"). So a configured origin must be written exactly as browsers
+serialize it, or it can never match: configuration entries are checked for that here, with the fix.
+
+Configuration entries, in the order they are recognised:
+
+* ``"*"`` (or the regex ``".*"``): every well-formed origin except ``null``;
+* ``"null"``: the opaque origin, only ever admitted by being listed like this;
+* a wildcard pattern, a string of exactly the shape ``scheme://*.domain[:port|:*]`` or
+  ``scheme://host:*``: ``*.`` stands for one or more whole DNS labels, ``:*`` for any port;
+* any other string with a regex character (Flask-CORS's rule) is a regex that must match the
+  **whole** origin, case-insensitively; so is a compiled ``re.Pattern`` (with its own flags);
+* a callable ``origin -> bool``;
+* anything else is an exact origin.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+import re
+import socket
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable, Optional, Pattern, Union
+
+__all__ = [
+    "MAX_ORIGIN_LENGTH",
+    "is_serialized_origin",
+    "OriginMatcher",
+    "parse_origins",
+    "REGEX_HINT_CHARACTERS",
+]
+
+LOG = logging.getLogger("wsgi_cors")
+
+OriginPredicate = Callable[[str], bool]
+OriginEntry = Union[str, "Pattern[str]", OriginPredicate]
+
+# jub0bs/cors origins.Parse: scheme (<= 64) + "://" + host (<= 253, RFC 1035) + ":" + port (<= 5 digits).
+MAX_ORIGIN_LENGTH = 64 + 3 + 253 + 6
+# Flask-CORS core.py _REGEX_HINT_CHARS: a string containing one of these is taken to be a regex.
+REGEX_HINT_CHARACTERS = frozenset("*\\]?$^[]()")
+# Ports that browsers omit when they serialize an origin (URL standard "default port").
+DEFAULT_PORTS = {"http": "80", "https": "443", "ws": "80", "wss": "443", "ftp": "21"}
+# Probes used to tell a catch-all regex from a real allow-list: a regex that accepts all of these
+# unrelated origins accepts any origin an attacker can register.
+_CATCH_ALL_PROBES = ("https://attacker.example", "http://evil.test:8080", "https://a.b.c.invalid")
+
+_LABEL = r"[a-z0-9_~](?:[a-z0-9_~-]{0,61}[a-z0-9_~])?"
+_HOST = rf"(?:{_LABEL}(?:\.{_LABEL})*\.?|\[[0-9a-f:.]{{2,39}}\])"
+# What a browser can send: lower-case scheme and host, an optional port, nothing else.
+_SERIALIZED_ORIGIN_RE = re.compile(rf"[a-z][a-z0-9+.\-]{{0,63}}://{_HOST}(?::[0-9]{{1,5}})?")
+_ORIGIN_PARTS_RE = re.compile(r"(?P<scheme>[^:/?#]*)://(?P<host>\[[^\]]*\]|[^:/?#\[]*)(?::(?P<port>[^/?#]*))?(?P<rest>.*)", re.S)
+# An origin with an IPv6 host has '[' and ']', which would otherwise make it a regex.
+_IPV6_ORIGIN_RE = re.compile(r"[a-zA-Z][a-zA-Z0-9+.\-]*://\[[0-9a-fA-F:.]+\](?::[0-9]*)?/?")
+_WILDCARD_SHAPE_RE = re.compile(r"[a-zA-Z][a-zA-Z0-9+.\-]*://(?:\*\.[^*:/?#\[\]]+(?::(?:[0-9]+|\*))?|[^*:/?#\[\]]+:\*)")
+
+
+def is_serialized_origin(value: str) -> bool:
+    """Whether ``value`` is shaped like an origin a browser serializes (``null`` excluded).
+
+    Anything else (CR/LF, spaces, control or non-ASCII characters, a path, an absurd length) is
+    not from a browser, is never matched and never reflected.
+    """
+    return len(value) <= MAX_ORIGIN_LENGTH and _SERIALIZED_ORIGIN_RE.fullmatch(value) is not None
+
+
+def split_origin(origin: str) -> tuple[str, str, str]:
+    """Split a serialized origin into ``(scheme, host, port)``; ``port`` is ``""`` when absent."""
+    scheme, _, hostport = origin.partition("://")
+    if hostport.startswith("["):
+        end = hostport.find("]") + 1
+        return scheme, hostport[:end], hostport[end + 1 :]
+    host, _, port = hostport.partition(":")
+    return scheme, host, port
+
+
+@dataclass(frozen=True)
+class OriginMatcher:
+    """The compiled form of an ``origins`` option: sets and dicts for the common cases, one regex for the rest.
+
+    Lookup cost does not grow with the number of exact origins or wildcard patterns (set and dict
+    lookups, one per dot of the request host); regexes are combined into a single alternation.
+    """
+
+    exact: frozenset[str] = frozenset()
+    allow_all: bool = False
+    # (scheme, host) -> True: "scheme://host:*", any port.
+    any_port_hosts: frozenset[tuple[str, str]] = frozenset()
+    # (scheme, parent domain) -> ports allowed for its subdomains ("" = no port, "*" = any).
+    subdomains: dict[tuple[str, str], frozenset[str]] = field(default_factory=dict)
+    regex: Optional["Pattern[str]"] = None
+    regexes: tuple["Pattern[str]", ...] = ()
+    predicates: tuple[OriginPredicate, ...] = ()
+
+    @property
+    def needs_slow_path(self) -> bool:
+        """Whether anything beyond the exact set can admit an origin."""
+        return bool(self.allow_all or self.any_port_hosts or self.subdomains or self.regexes or self.predicates)
+
+    @property
+    def single_static_origin(self) -> Optional[str]:
+        """The one origin this matcher admits, if it admits exactly one (a static ACAO is then possible)."""
+        if len(self.exact) == 1 and not self.needs_slow_path:
+            return next(iter(self.exact))
+        return None
+
+    def match_beyond_exact(self, origin: str) -> Optional[str]:
+        """Match an origin that is not in the exact set: ``None`` if allowed, else the reason code."""
+        if origin == "null" or not is_serialized_origin(origin):
+            return "origin-not-allowed" if origin == "null" else "origin-malformed"
+        if self.allow_all:
+            return None
+        if self.any_port_hosts or self.subdomains:
+            scheme, host, port = split_origin(origin)
+            if (scheme, host) in self.any_port_hosts:
+                return None
+            if self.subdomains:
+                dot = host.find(".")
+                while dot != -1:
+                    ports = self.subdomains.get((scheme, host[dot + 1 :]))
+                    if ports is not None and (port in ports or "*" in ports):
+                        return None
+                    dot = host.find(".", dot + 1)
+        if self.regex is not None:
+            if self.regex.fullmatch(origin) is not None:
+                return None
+        elif self.regexes and any(pattern.fullmatch(origin) for pattern in self.regexes):
+            return None
+        for predicate in self.predicates:
+            try:
+                if predicate(origin):
+                    return None
+            except Exception:  # a bug in user code must not take the app down; it rejects and is logged
+                LOG.exception("origin predicate %r raised for origin %s; treating it as not allowed", predicate, ascii(origin))
+        return "origin-not-allowed"
+
+
+class _Problems:
+    """Collects (where, value, problem, fix) tuples; see wsgi_cors.errors.ConfigProblem."""
+
+    def __init__(self) -> None:
+        self.errors: list[tuple[str, Any, str, str]] = []
+        self.warnings: list[tuple[str, Any, str, str]] = []
+
+
+def suggest_origin(value: str) -> str:
+    """A best guess at what the user meant by an origin without a scheme."""
+    host = value.split(":", 1)[0]
+    loopback = host in ("localhost", "127.0.0.1", "[::1]") or host.endswith(".localhost")
+    return ("http://" if loopback else "https://") + value.rstrip("/").lower()
+
+
+def check_host(host: str, scheme: str, value: str, fix_with: Callable[[str], str]) -> Optional[tuple[str, str]]:
+    """Return ``(problem, fix)`` if ``host`` is not written as browsers serialize it."""
+    if not host:
+        if scheme == "file":
+            return ("browsers send 'Origin: null' for file: pages, never a file:// origin",
+                    "list 'null' explicitly if you must (any sandboxed iframe can send it)")
+        return "the origin has no host", "write scheme://host[:port], e.g. 'https://app.example.com'"
+    if host.startswith("["):
+        try:
+            canonical = "[" + ipaddress.IPv6Address(host[1:-1]).compressed + "]"
+        except ValueError:
+            return "the IPv6 address is not valid", "write a valid address in brackets, e.g. 'http://[::1]:8080'"
+        if canonical != host:
+            return "browsers serialize IPv6 addresses compressed and lower-case", f"write {fix_with(canonical)!r}"
+        return None
+    if not host.isascii():
+        try:
+            ascii_host = host.encode("idna").decode("ascii")
+        except UnicodeError:
+            return "the host is not a valid internationalized domain name", "write the host in its ASCII (punycode) form"
+        return "browsers send internationalized hosts in their ASCII (punycode) form", f"write {fix_with(ascii_host)!r}"
+    if host != host.lower():
+        return "browsers send hosts in lower case, so this can never match", f"write {fix_with(host.lower())!r}"
+    labels = host.rstrip(".").split(".")
+    if re.fullmatch(r"[0-9a-fx.]+", host) and re.fullmatch(r"(0x[0-9a-f]*|[0-9]+)", labels[-1]):
+        # The URL standard parses a host that ends in a number as an IPv4 address, in any legacy form.
+        try:
+            canonical = socket.inet_ntoa(socket.inet_aton(host))
+        except OSError:
+            return "the host looks like an IPv4 address but is not a valid one", "write a dotted-quad address such as '127.0.0.1'"
+        if canonical != host:
+            return "browsers serialize IPv4 addresses as four decimal numbers", f"write {fix_with(canonical)!r}"
+        return None
+    if len(host) > 253 or not re.fullmatch(_HOST, host):
+        return "the host is not a valid DNS name", "use letters, digits, '-' and '.', with no empty labels"
+    return None
+
+
+def check_port(port: Optional[str], scheme: str, fix_with: Callable[[str], str]) -> Optional[tuple[str, str]]:
+    """Return ``(problem, fix)`` if ``port`` is not written as browsers serialize it."""
+    if port is None:
+        return None
+    if port == "":
+        return "the origin ends with ':' but no port", f"write {fix_with('')!r}"
+    if not port.isdigit() or not port.isascii():
+        return "the port is not a number", "write a port from 1 to 65535, or ':*' for any port in a wildcard pattern"
+    if not 0 < int(port) <= 65535:
+        return "the port is out of range", "use a port from 1 to 65535"
+    if port != str(int(port)):
+        return "browsers never send ports with leading zeros", f"write {fix_with(':' + str(int(port)))!r}"
+    if DEFAULT_PORTS.get(scheme) == port:
+        return (f"browsers omit the default port {port} of {scheme}:, so this can never match",
+                f"write {fix_with('')!r}")
+    return None
+
+
+def _parse_origin_like(value: str, where: str, problems: _Problems, *, wildcard: bool) -> Optional[tuple[str, str, str]]:
+    """Check an exact origin or a wildcard pattern; return (scheme, host, port) or None after recording a problem."""
+    parts = _ORIGIN_PARTS_RE.fullmatch(value)
+    if parts is None:
+        problems.errors.append((where, value, "an origin needs a scheme ('https://' or 'http://')",
+                                f"write {suggest_origin(value)!r}"))
+        return None
+    scheme, host, port, rest = parts.group("scheme", "host", "port", "rest")
+    base = f"{scheme}://{host}" + (f":{port}" if port is not None else "")
+    if rest:
+        problem = ("browsers never send a trailing slash in Origin" if rest == "/"
+                   else "an origin has no path, query or fragment")
+        problems.errors.append((where, value, problem, f"write {base!r}"))
+        return None
+    if not re.fullmatch(r"[a-z][a-z0-9+.\-]*", scheme):
+        lowered = scheme.lower()
+        fix = f"write {value.replace(scheme, lowered, 1)!r}" if re.fullmatch(r"[a-z][a-z0-9+.\-]*", lowered) else "use a scheme such as 'https'"
+        problems.errors.append((where, value, "browsers send the scheme in lower case", fix))
+        return None
+    bare_host = host[2:] if wildcard and host.startswith("*.") else host
+
+    def rebuild_host(new_host: str) -> str:
+        prefix = "*." if bare_host is not host else ""
+        return f"{scheme}://{prefix}{new_host}" + (f":{port}" if port is not None else "")
+
+    def rebuild_port(new_port: str) -> str:
+        return f"{scheme}://{host}{new_port}"
+
+    host_problem = check_host(bare_host, scheme, value, rebuild_host)
+    if host_problem is None and bare_host is not host and (bare_host.startswith("[") or re.fullmatch(r"[0-9.]+", bare_host)):
+        host_problem = ("'*.' stands for DNS labels and cannot precede an IP address", "list the addresses you mean")
+    port_problem = None if (wildcard and port == "*") else check_port(port, scheme, rebuild_port)
+    for found in (host_problem, port_problem):
+        if found is not None:
+            problems.errors.append((where, value, found[0], found[1]))
+            return None
+    return scheme, bare_host, port or ""
+
+
+def _unescaped_dot(pattern: str) -> bool:
+    """Whether a regex has a '.' meant literally but left unescaped (``app.example.com`` also matches ``appXexample.com``)."""
+    escaped = in_class = False
+    for index, char in enumerate(pattern):
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif char == "[":
+            in_class = True
+        elif char == "]":
+            in_class = False
+        elif char == "." and not in_class:
+            following = pattern[index + 1 : index + 2]
+            if following not in ("*", "+", "?", "{"):
+                return True
+    return False
+
+
+def parse_origins(value: Any, where: str, problems: _Problems) -> OriginMatcher:
+    """Validate an ``origins`` option and compile it; record every problem, with its fix, in ``problems``."""
+    if isinstance(value, (str, re.Pattern)) or callable(value):
+        entries: list[Any] = [value]
+    elif isinstance(value, Iterable) and not isinstance(value, (bytes, dict)):
+        entries = list(value)
+    else:
+        problems.errors.append((where, value, f"origins must be a string, a pattern, a callable or a list of those, not {type(value).__name__}",
+                                "write origins=['https://app.example.com']"))
+        return OriginMatcher()
+    if not entries:
+        problems.warnings.append((where, value, "an empty origins list allows no cross-origin request", "list the origins to allow, or remove the rule"))
+    exact: set[str] = set()
+    allow_all = False
+    any_port_hosts: set[tuple[str, str]] = set()
+    subdomains: dict[tuple[str, str], set[str]] = {}
+    regexes: list[Pattern[str]] = []
+    predicates: list[OriginPredicate] = []
+    many = len(entries) > 1 or not isinstance(value, (str, re.Pattern))
+    for index, entry in enumerate(entries):
+        here = f"{where}[{index}]" if many else where
+        if isinstance(entry, re.Pattern):
+            if not isinstance(entry.pattern, str):
+                problems.errors.append((here, entry, "a bytes pattern cannot match an origin", "compile a str pattern"))
+            else:
+                regexes.append(entry)
+        elif callable(entry) and not isinstance(entry, str):
+            predicates.append(entry)
+        elif not isinstance(entry, str):
+            problems.errors.append((here, entry, f"an origin must be a string, a compiled pattern or a callable, not {type(entry).__name__}",
+                                    "write the origin as a string such as 'https://app.example.com'"))
+        elif entry in ("*", ".*"):
+            allow_all = True
+        elif entry == "null":
+            exact.add(entry)
+        elif _WILDCARD_SHAPE_RE.fullmatch(entry):
+            parsed = _parse_origin_like(entry, here, problems, wildcard=True)
+            if parsed is not None:
+                scheme, host, port = parsed
+                if entry.split("://", 1)[1].startswith("*."):
+                    subdomains.setdefault((scheme, host), set()).add(port)
+                else:
+                    any_port_hosts.add((scheme, host))
+        elif not REGEX_HINT_CHARACTERS.isdisjoint(entry) and not _IPV6_ORIGIN_RE.fullmatch(entry):
+            try:
+                compiled = re.compile(entry, re.IGNORECASE)
+            except re.error as error:
+                problems.errors.append((here, entry, f"not a valid regular expression ({error})",
+                                        "fix the regex, or use a wildcard pattern such as 'https://*.example.com'"))
+                continue
+            if _unescaped_dot(entry):
+                problems.warnings.append((here, entry, "the regex has an unescaped '.', which matches any character",
+                                          "escape literal dots as '\\.', or use a wildcard pattern such as 'https://*.example.com'"))
+            regexes.append(compiled)
+        else:
+            if _parse_origin_like(entry, here, problems, wildcard=False) is not None:
+                exact.add(entry)
+    combined = _combine(regexes)
+    return OriginMatcher(
+        exact=frozenset(exact),
+        allow_all=allow_all,
+        any_port_hosts=frozenset(any_port_hosts),
+        subdomains={key: frozenset(ports) for key, ports in subdomains.items()},
+        regex=combined,
+        regexes=tuple(regexes),
+        predicates=tuple(predicates),
+    )
+
+
+def _combine(regexes: list["Pattern[str]"]) -> Optional["Pattern[str]"]:
+    """One alternation for all regexes, so matching costs one call; None if they cannot be combined."""
+    if not regexes:
+        return None
+    if len(regexes) == 1:
+        return regexes[0]
+    parts = []
+    for pattern in regexes:
+        flags = "i" if pattern.flags & re.IGNORECASE else ""
+        flags += "s" if pattern.flags & re.DOTALL else ""
+        flags += "m" if pattern.flags & re.MULTILINE else ""
+        flags += "x" if pattern.flags & re.VERBOSE else ""
+        parts.append(f"(?{flags}:{pattern.pattern})" if flags else f"(?:{pattern.pattern})")
+    try:
+        return re.compile("|".join(parts))
+    except re.error:  # e.g. two patterns defining the same group name, or back-references
+        return None
+
+
+def is_catch_all(matcher: OriginMatcher) -> bool:
+    """Whether the matcher's patterns admit every origin (the catch-all probes all pass)."""
+    if matcher.allow_all:
+        return True
+    return any(all(pattern.fullmatch(probe) for probe in _CATCH_ALL_PROBES) for pattern in matcher.regexes)
+
+
+def insecure_origins(matcher: OriginMatcher) -> list[str]:
+    """Plain-http origins and patterns that are not loopback: a network attacker can script them."""
+    found = []
+    for origin in sorted(matcher.exact):
+        if origin.startswith("http://") and not _is_loopback(split_origin(origin)[1]):
+            found.append(origin)
+    for scheme, host in sorted(matcher.any_port_hosts):
+        if scheme == "http" and not _is_loopback(host):
+            found.append(f"http://{host}:*")
+    for scheme, host in sorted(matcher.subdomains):
+        if scheme == "http" and host != "localhost":
+            found.append(f"http://*.{host}")
+    return found
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False

@@ -1,0 +1,325 @@
+"""The CORS policy engine: pure, sans-IO, built once and evaluated per request.
+
+Given the few request facts that CORS depends on (method, path, ``Origin``,
+``Access-Control-Request-Method``, ``-Headers``, ``-Private-Network``), :meth:`CORSPolicy.evaluate`
+returns a :class:`Decision`: what kind of request this is, whether it is allowed, why not, which
+path rule applied, and the exact headers to send. It knows nothing of WSGI, so it can be tested
+exhaustively, used from a CLI or a test, and put behind any server interface.
+
+Everything that does not depend on the request is computed when the policy is built: header
+values are joined, origin sets and patterns compiled, path rules ordered, and the constant parts
+of every response's header list prepared, so a request costs a few set and dict look-ups.
+"""
+
+from __future__ import annotations
+
+import copy
+import enum
+from http import HTTPStatus
+from typing import Any, Optional
+
+from .config import RuleSettings, Settings, build_settings
+from .escaping import display
+from .headers import is_token, parse_request_header_names
+
+__all__ = ["CORSPolicy", "Decision", "RequestKind", "Headers"]
+
+Headers = tuple[tuple[str, str], ...]
+
+ACAO = "Access-Control-Allow-Origin"
+ACAC = "Access-Control-Allow-Credentials"
+ACAM = "Access-Control-Allow-Methods"
+ACAH = "Access-Control-Allow-Headers"
+ACEH = "Access-Control-Expose-Headers"
+ACMA = "Access-Control-Max-Age"
+ACAPN = "Access-Control-Allow-Private-Network"
+# Fetch "CORS-preflight fetch": a refusal is best signalled by a non-ok status and no CORS headers.
+REJECTED_PREFLIGHT_STATUS = 403
+
+
+class RequestKind(str, enum.Enum):
+    """What the browser is doing, in the Fetch standard's terms."""
+
+    NOT_CORS = "not-cors"  # no Origin header: same-origin navigation, curl, a server-side client
+    PREFLIGHT = "preflight"  # OPTIONS + Origin + Access-Control-Request-Method
+    ACTUAL = "actual"  # any other request with an Origin header
+
+    def __str__(self) -> str:
+        return self.value
+
+
+_SENTENCES = {
+    "path-not-covered": "no path rule covers {path}, so CORS is not applied",
+    "origin-malformed": "the Origin header {detail} is not a serialized origin a browser would send",
+    "origin-not-allowed": "origin {detail} is not allowed by rule {rule}",
+    "method-not-allowed": "method {detail} is not allowed by rule {rule} (Access-Control-Request-Method)",
+    "header-not-allowed": "request header {detail} is not allowed by rule {rule} (Access-Control-Request-Headers)",
+    "request-headers-malformed": "Access-Control-Request-Headers {detail} is not a bounded list of header names",
+    "private-network-not-allowed": "private network access was requested but rule {rule} does not allow it",
+}
+
+
+class Decision:
+    """The outcome of evaluating one request against a policy. Immutable.
+
+    ``reason`` is a stable machine-readable code (``None`` when allowed); ``detail`` the offending
+    value and ``message`` a sentence, both escaped for logs and terminals; ``rule`` the path
+    pattern that applied (``None``: no rule covers the path, so CORS does not apply and the request
+    passes through untouched); ``headers`` the exact ``(name, value)`` pairs to send; ``status`` is
+    set when the middleware answers the request itself (a preflight), ``None`` when the app does.
+    """
+
+    __slots__ = ("kind", "allowed", "reason", "_detail", "rule", "headers", "status", "_path")
+
+    kind: RequestKind
+    allowed: bool
+    reason: Optional[str]
+    _detail: Optional[str]
+    rule: Optional[str]
+    headers: Headers
+    status: Optional[int]
+    _path: Optional[str]
+
+    def __init__(
+        self,
+        kind: RequestKind,
+        allowed: bool,
+        reason: Optional[str],
+        detail: Optional[str],
+        rule: Optional[str],
+        headers: Headers,
+        status: Optional[int],
+        path: Optional[str] = None,
+    ) -> None:
+        set_ = object.__setattr__
+        set_(self, "kind", kind)
+        set_(self, "allowed", allowed)
+        set_(self, "reason", reason)
+        set_(self, "_detail", detail)
+        set_(self, "rule", rule)
+        set_(self, "headers", headers)
+        set_(self, "status", status)
+        set_(self, "_path", path)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError("Decision is immutable")
+
+    @property
+    def detail(self) -> Optional[str]:
+        """The offending request value, quoted and escaped (bounded length), or None."""
+        return None if self._detail is None else display(self._detail)
+
+    @property
+    def message(self) -> str:
+        """A sentence saying what was decided and why."""
+        if self.reason is None:
+            if self.kind is RequestKind.NOT_CORS:
+                return f"not a CORS request (no Origin header); rule {self.rule!r} applies"
+            return f"{self.kind.value} request allowed by rule {self.rule!r}"
+        return _SENTENCES[self.reason].format(
+            detail=self.detail, rule=repr(self.rule), path=display(self._path or "")
+        )
+
+    def __repr__(self) -> str:
+        return (
+            f"Decision(kind={self.kind.value!r}, allowed={self.allowed}, reason={self.reason!r}, detail={self.detail}, "
+            f"rule={self.rule!r}, status={self.status}, headers={self.headers!r})"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Decision):
+            return NotImplemented
+        return all(getattr(self, name) == getattr(other, name) for name in self.__slots__)
+
+    def __hash__(self) -> int:
+        return hash((self.kind, self.allowed, self.reason, self._detail, self.rule, self.headers, self.status))
+
+
+class _CompiledRule:
+    """One path rule with every constant part of its responses prepared."""
+
+    def __init__(self, settings: RuleSettings) -> None:
+        self.settings = s = settings
+        self.path = s.path
+        self.exact = s.origins.exact
+        self.match_beyond_exact = s.origins.match_beyond_exact
+        self.methods = s.methods
+        self.allow_all_headers = s.allow_all_headers
+        self.allow_header_names = s.allow_header_names
+        self.allow_header_regex = s.allow_header_regex
+        self.allow_private_network = s.allow_private_network
+        # The ACAO is the constant "*" only with origins="*" and send_wildcard (credentials are refused with "*").
+        self.wildcard = s.origins.allow_all and s.send_wildcard
+        varies = not self.wildcard
+        self.vary_actual: Headers = (("Vary", "Origin"),) if s.vary_header and varies else ()
+        preflight_vary = (["Origin"] if varies else []) + ["Access-Control-Request-Method", "Access-Control-Request-Headers"]
+        if s.allow_private_network:
+            preflight_vary.append("Access-Control-Request-Private-Network")
+        self.vary_preflight: Headers = (("Vary", ", ".join(preflight_vary)),) if s.vary_header else ()
+
+        credentials: Headers = ((ACAC, "true"),) if s.supports_credentials else ()
+        expose: Headers = ((ACEH, s.expose_headers),) if s.expose_headers else ()
+        # Header order follows Flask-CORS: ACAO, ACEH, ACAC, ACAPN, ACAH, ACMA, ACAM, Vary.
+        self.actual_tail: Headers = expose + credentials + self.vary_actual
+        self.wildcard_actual: Headers = ((ACAO, "*"),) + self.actual_tail
+        self.preflight_head: Headers = expose + credentials
+        self.preflight_max_age: Headers = ((ACMA, s.max_age),) if s.max_age is not None else ()
+        self.preflight_tail: Headers = self.preflight_max_age + (((ACAM, s.methods_value),) if s.methods is not None else ()) + self.vary_preflight
+        self.preflight_status = s.preflight_status if s.automatic_options else None
+        self.rejected_preflight_status = REJECTED_PREFLIGHT_STATUS if s.automatic_options else None
+
+        # A request without Origin: always_send gives it the CORS headers a static policy would have
+        # (Fetch "CORS protocol and HTTP caches"); only an ACAO that is the same for everyone can be sent.
+        static_origin = "*" if (s.origins.allow_all and not s.supports_credentials) else s.origins.single_static_origin
+        if s.always_send and static_origin is not None:
+            not_cors_headers: Headers = ((ACAO, static_origin),) + self.actual_tail
+        else:
+            not_cors_headers = self.vary_actual
+        self.not_cors = Decision(RequestKind.NOT_CORS, True, None, None, self.path, not_cors_headers, None)
+
+    def actual(self, origin: str, path: str) -> Decision:
+        if origin in self.exact:
+            return Decision(RequestKind.ACTUAL, True, None, None, self.path, ((ACAO, origin),) + self.actual_tail, None)
+        reason = self.match_beyond_exact(origin)
+        if reason is None:
+            headers = self.wildcard_actual if self.wildcard else ((ACAO, origin),) + self.actual_tail
+            return Decision(RequestKind.ACTUAL, True, None, None, self.path, headers, None)
+        return Decision(RequestKind.ACTUAL, False, reason, origin, self.path, self.vary_actual, None, path)
+
+    def _reject_preflight(self, reason: str, detail: Optional[str], path: str) -> Decision:
+        return Decision(RequestKind.PREFLIGHT, False, reason, detail, self.path, self.vary_preflight,
+                        self.rejected_preflight_status, path)
+
+    def preflight(self, origin: str, method: str, request_headers: Optional[str],
+                  private_network: Optional[str], path: str) -> Decision:
+        # Checked in the order of the Fetch "CORS-preflight fetch": origin, method, headers.
+        if origin not in self.exact:
+            reason = self.match_beyond_exact(origin)
+            if reason is not None:
+                return self._reject_preflight(reason, origin, path)
+        if self.methods is None:
+            if not is_token(method):
+                return self._reject_preflight("method-not-allowed", method, path)
+            allow_methods: Headers = ((ACAM, method),)
+        elif method not in self.methods:
+            return self._reject_preflight("method-not-allowed", method, path)
+        else:
+            allow_methods = ()
+        allow_headers: Headers = ()
+        if request_headers:
+            names = parse_request_header_names(request_headers)
+            if names is None:
+                return self._reject_preflight("request-headers-malformed", request_headers, path)
+            if not self.allow_all_headers:
+                allowed_names, regex = self.allow_header_names, self.allow_header_regex
+                for name in names:
+                    if name not in allowed_names and (regex is None or regex.fullmatch(name) is None):
+                        return self._reject_preflight("header-not-allowed", name, path)
+            if names:
+                allow_headers = ((ACAH, ", ".join(sorted(set(names)))),)
+        private: Headers = ()
+        if private_network == "true":
+            if not self.allow_private_network:
+                return self._reject_preflight("private-network-not-allowed", None, path)
+            private = ((ACAPN, "true"),)
+        allow_origin = "*" if self.wildcard else origin
+        tail = self.preflight_max_age + allow_methods + self.vary_preflight if allow_methods else self.preflight_tail
+        headers = ((ACAO, allow_origin),) + self.preflight_head + private + allow_headers + tail
+        return Decision(RequestKind.PREFLIGHT, True, None, None, self.path, headers, self.preflight_status)
+
+
+class CORSPolicy:
+    """A validated, compiled, immutable CORS configuration.
+
+    Build it with Flask-CORS's keyword options (see the README for each); a bad configuration raises
+    :class:`~wsgi_cors.errors.ConfigError` listing every problem with its fix, and a dubious one
+    warns with a :class:`~wsgi_cors.errors.CORSConfigWarning`. Then call :meth:`evaluate` per request.
+    """
+
+    __slots__ = ("_settings", "_rules", "_match_rule", "intercept_exceptions", "__weakref__")
+
+    def __init__(self, **options: Any) -> None:
+        settings: Settings = build_settings(options)
+        self._settings = settings
+        compiled = {id(rule.target): _CompiledRule(rule.target) for rule in settings.rules.ordered}
+        self._rules = tuple(compiled[id(rule.target)] for rule in settings.rules.ordered)
+        self._match_rule = _RuleLookup(settings.rules, compiled).match
+        self.intercept_exceptions = settings.intercept_exceptions
+
+    def evaluate(
+        self,
+        method: str,
+        path: str,
+        origin: Optional[str] = None,
+        request_method: Optional[str] = None,
+        request_headers: Optional[str] = None,
+        request_private_network: Optional[str] = None,
+    ) -> Decision:
+        """Decide what CORS says about one request. Never raises on request input.
+
+        ``path`` is the path the application's router sees (WSGI ``PATH_INFO``); the header
+        arguments are the raw header values, or None when the header is absent.
+        """
+        rule = self._match_rule(path)
+        if rule is None:
+            return _uncovered(method, path, origin, request_method)
+        if not origin:
+            return rule.not_cors
+        if request_method is not None and method == "OPTIONS":
+            return rule.preflight(origin, request_method, request_headers, request_private_network, path)
+        return rule.actual(origin, path)
+
+    def describe(self) -> dict[str, Any]:
+        """The effective configuration as keyword options: ``CORSPolicy(**policy.describe())`` builds an equivalent policy.
+
+        Every path rule is listed under ``resources`` with all its options, in precedence order.
+        """
+        described = copy.copy(dict(self._settings.options))
+        ordered = {rule.text if isinstance(rule.pattern, str) else rule.pattern: dict(rule.target.options)
+                   for rule in self._settings.rules.ordered}
+        described["resources"] = ordered
+        return described
+
+    @property
+    def rules(self) -> tuple[str, ...]:
+        """The path patterns, in the order they are tried."""
+        return tuple(rule.path for rule in self._rules)
+
+    def __repr__(self) -> str:
+        return f"CORSPolicy(rules={list(self.rules)!r})"
+
+
+class _RuleLookup:
+    """Maps a path to its compiled rule through the settings' path matcher."""
+
+    __slots__ = ("_match", "_compiled", "_always")
+
+    def __init__(self, matcher: Any, compiled: dict[int, _CompiledRule]) -> None:
+        self._match = matcher.match
+        self._compiled = compiled
+        always = matcher._always
+        self._always = None if always is None else compiled[id(always)]
+
+    def match(self, path: str) -> Optional[_CompiledRule]:
+        if self._always is not None:
+            return self._always
+        target = self._match(path)
+        return None if target is None else self._compiled[id(target)]
+
+
+def _uncovered(method: str, path: str, origin: Optional[str], request_method: Optional[str]) -> Decision:
+    if not origin:
+        kind = RequestKind.NOT_CORS
+    elif request_method is not None and method == "OPTIONS":
+        kind = RequestKind.PREFLIGHT
+    else:
+        kind = RequestKind.ACTUAL
+    return Decision(kind, False, "path-not-covered", None, None, (), None, path)
+
+
+def status_line(status: int) -> str:
+    """``204`` -> ``"204 No Content"``."""
+    try:
+        return f"{status} {HTTPStatus(status).phrase}"
+    except ValueError:
+        return f"{status} Status"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import sys
 import warnings
 from dataclasses import dataclass
 from datetime import timedelta
@@ -57,6 +58,7 @@ _ALIASES = {
     "expose": "expose_headers",
     "exposed_headers": "expose_headers",
     "preflight_max_age": "max_age",
+    "vary": "vary_header",
     "options_success_status": "preflight_status",
 }
 # Chromium caps Access-Control-Max-Age at 7200 s (MDN, Access-Control-Max-Age).
@@ -94,6 +96,16 @@ class Settings:
     rules: PathMatcher[RuleSettings]
     intercept_exceptions: bool
     options: Mapping[str, Any]
+
+
+def _user_stacklevel() -> int:
+    """The stacklevel of the first caller outside this package, so a warning points at the user's line."""
+    frame = sys._getframe(1)
+    level = 1
+    while frame is not None and str(frame.f_globals.get("__name__", "")).split(".")[0] == "wsgi_cors":
+        frame = frame.f_back  # type: ignore[assignment]
+        level += 1
+    return level
 
 
 def _suggest(name: str) -> str:
@@ -412,16 +424,17 @@ def build_settings(options: Mapping[str, Any]) -> Settings:
     if validator.problems.errors:
         raise ConfigError([ConfigProblem(*problem) for problem in validator.problems.errors])
     matcher = PathMatcher(rules)
+    stacklevel = _user_stacklevel()
     for where, value, text, fix in validator.problems.warnings:
         category = InsecureConfigWarning if "credentials" in text else CORSConfigWarning
-        warnings.warn(f"{where}={value!r}: {text}. Fix: {fix}", category, stacklevel=4)
+        warnings.warn(f"{where}={value!r}: {text}. Fix: {fix}", category, stacklevel=stacklevel)
     for rule, covering in matcher.shadowed:
         warnings.warn(
             f"resources[{rule.text!r}] can never match: resources[{covering.text!r}] takes precedence and covers every path it does "
             "(precedence: exact paths, then the longest literal prefix, then declaration order). "
             "Fix: remove the rule, or make it more specific than the rule that covers it",
             ShadowedRuleWarning,
-            stacklevel=4,
+            stacklevel=stacklevel,
         )
     described = {
         "resources": {rule.text if isinstance(rule.pattern, str) else rule.pattern: dict(rule.target.options) for rule in rules},

@@ -18,6 +18,7 @@ status and body of an actual request are never changed.
 
 from __future__ import annotations
 
+import functools
 import logging
 import sys
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Optional
@@ -131,8 +132,8 @@ class CORSMiddleware:
 
     def __call__(self, environ: "WSGIEnvironment", start_response: "StartResponse") -> Iterable[bytes]:
         policy = self._policy  # one read: a concurrent reconfigure() cannot mix two policies in one request
-        path = environ.get("PATH_INFO") or ""
-        if not path.isascii():
+        path = environ.get("PATH_INFO") or "/"
+        if path[1:2] == "/" or path[0] != "/" or not path.isascii():
             path = _router_path(path)
         decision = policy.evaluate(
             environ.get("REQUEST_METHOD") or "GET",
@@ -147,7 +148,8 @@ class CORSMiddleware:
         if not decision.allowed:
             self._rejected(decision, environ)
         if decision.status is not None:
-            start_response(status_line(decision.status), [*decision.headers, ("Content-Length", "0")])
+            status, empty_body_headers = _empty_response(decision.status)
+            start_response(status, [*decision.headers, *empty_body_headers])
             return []
         cors_headers = decision.headers
 
@@ -188,9 +190,23 @@ class CORSMiddleware:
                 LOG.exception("the on_reject hook raised; the request goes on")
 
 
+@functools.lru_cache(maxsize=None)  # keyed by preflight_status values (200-299) and 403: a handful
+def _empty_response(status: int) -> tuple[str, tuple[tuple[str, str], ...]]:
+    """Status line and body headers of an empty answer (RFC 9110 §8.6: no Content-Length on a 204)."""
+    if status == 204:
+        return status_line(status), ()
+    return status_line(status), (("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", "0"))
+
+
 def _router_path(path: str) -> str:
-    """PATH_INFO as routers see it: WSGI carries the raw bytes as latin-1; Werkzeug and Django decode them as UTF-8."""
-    try:
-        return path.encode("latin-1").decode("utf-8", "replace")
-    except UnicodeEncodeError:  # a server that put non-latin-1 text in PATH_INFO already decoded it
-        return path
+    """PATH_INFO as routers see it, so a rule cannot be dodged by a spelling the router treats as the same path.
+
+    WSGI carries the raw path bytes as latin-1; Werkzeug and Django decode them as UTF-8.
+    Werkzeug also routes ``//api/x`` as ``/api/x`` (and Django's resolver finds nothing there).
+    """
+    if not path.isascii():
+        try:
+            path = path.encode("latin-1").decode("utf-8", "replace")
+        except UnicodeEncodeError:  # a server that put non-latin-1 text in PATH_INFO already decoded it
+            pass
+    return "/" + path.lstrip("/")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import sys
 import threading
+import time
 import wsgiref.validate
 from typing import Any, Callable, Iterable, Iterator
 
@@ -265,22 +266,36 @@ def test_reconfigure_under_concurrent_requests_never_mixes_two_policies() -> Non
     middleware = CORSMiddleware(RecordingApp(), policy=policy_a)
     allowed_sets = {tuple(policy_a.evaluate("GET", "/", ORIGIN).headers), tuple(policy_b.evaluate("GET", "/", ORIGIN).headers)}
     failures: list[Any] = []
-    stop = threading.Event()
+    seen: set[tuple[tuple[str, str], ...]] = set()
+    swaps = 0
+    clients_done = threading.Event()
+
+    def swapper() -> None:
+        nonlocal swaps
+        while not clients_done.is_set():
+            middleware.reconfigure(policy=policy_b if swaps % 2 == 0 else policy_a)
+            swaps += 1
+
+    deadline = time.monotonic() + 10  # a bound, not a wait: the loop normally ends in well under a second
 
     def client() -> None:
-        for _ in range(2000):
+        requests = 0
+        # Keep requesting until many swaps happened during requests and both policies were seen.
+        while (requests < 1000 or swaps < 500 or len(seen) < 2) and time.monotonic() < deadline:
             _, headers, _ = call(middleware, HTTP_ORIGIN=ORIGIN)
+            seen.add(tuple(headers[1:]))
             if tuple(headers[1:]) not in allowed_sets:
                 failures.append(headers)
+            requests += 1
 
-    threads = [threading.Thread(target=client) for _ in range(4)]
-    for thread in threads:
+    swapping = threading.Thread(target=swapper)
+    swapping.start()
+    clients = [threading.Thread(target=client) for _ in range(4)]
+    for thread in clients:
         thread.start()
-    swaps = 0
-    while any(thread.is_alive() for thread in threads):
-        middleware.reconfigure(policy=policy_b if swaps % 2 == 0 else policy_a)
-        swaps += 1
-    for thread in threads:
+    for thread in clients:
         thread.join()
-    stop.set()
-    assert failures == [] and swaps > 0
+    clients_done.set()
+    swapping.join()
+    assert failures == []
+    assert seen == allowed_sets  # both policies were really in force during the run

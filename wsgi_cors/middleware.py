@@ -18,7 +18,6 @@ status and body of an actual request are never changed.
 
 from __future__ import annotations
 
-import functools
 import logging
 import sys
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Optional
@@ -43,6 +42,13 @@ def merge_headers(app_headers: list[tuple[str, str]], cors_headers: Headers) -> 
     ``Access-Control-Allow-Origin`` beside ours would make two, and browsers refuse that.
     A new list is returned; the app's list and our constant tuples are never mutated.
     """
+    for name, _ in app_headers:
+        if name[:1] in "AaVv":  # Access-Control-* or Vary (or a harmless Accept-Ranges): the careful path
+            return _merge_owned_headers(app_headers, cors_headers)
+    return [*app_headers, *cors_headers]
+
+
+def _merge_owned_headers(app_headers: list[tuple[str, str]], cors_headers: Headers) -> list[tuple[str, str]]:
     merged: list[tuple[str, str]] = []
     app_vary: list[int] = []
     for name, value in app_headers:
@@ -135,23 +141,27 @@ class CORSMiddleware:
         path = environ.get("PATH_INFO") or "/"
         if path[1:2] == "/" or path[0] != "/" or not path.isascii():
             path = _router_path(path)
-        decision = policy.evaluate(
-            environ.get("REQUEST_METHOD") or "GET",
-            path,
-            environ.get("HTTP_ORIGIN"),
-            environ.get("HTTP_ACCESS_CONTROL_REQUEST_METHOD"),
-            environ.get("HTTP_ACCESS_CONTROL_REQUEST_HEADERS"),
-            environ.get("HTTP_ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK"),
-        )
-        if decision.rule is None:
+        method = environ.get("REQUEST_METHOD") or "GET"
+        if method == "OPTIONS":  # only a preflight needs the Access-Control-Request-* headers
+            decision = policy.evaluate(
+                method,
+                path,
+                environ.get("HTTP_ORIGIN"),
+                environ.get("HTTP_ACCESS_CONTROL_REQUEST_METHOD"),
+                environ.get("HTTP_ACCESS_CONTROL_REQUEST_HEADERS"),
+                environ.get("HTTP_ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK"),
+            )
+        else:
+            decision = policy.evaluate(method, path, environ.get("HTTP_ORIGIN"))
+        _, allowed, _, _, rule, cors_headers, status, _ = decision
+        if rule is None:
             return self.app(environ, start_response)  # no rule covers the path: not ours
-        if not decision.allowed:
+        if not allowed:
             self._rejected(decision, environ)
-        if decision.status is not None:
-            status, empty_body_headers = _empty_response(decision.status)
-            start_response(status, [*decision.headers, *empty_body_headers])
+        if status is not None:
+            status_text, empty_body_headers = _EMPTY_RESPONSES.get(status) or _empty_response(status)
+            start_response(status_text, [*cors_headers, *empty_body_headers])
             return []
-        cors_headers = decision.headers
 
         def start_cors_response(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Callable[[bytes], object]:
             return start_response(status, merge_headers(headers, cors_headers), exc_info)
@@ -190,12 +200,14 @@ class CORSMiddleware:
                 LOG.exception("the on_reject hook raised; the request goes on")
 
 
-@functools.lru_cache(maxsize=None)  # keyed by preflight_status values (200-299) and 403: a handful
 def _empty_response(status: int) -> tuple[str, tuple[tuple[str, str], ...]]:
     """Status line and body headers of an empty answer (RFC 9110 §8.6: no Content-Length on a 204)."""
     if status == 204:
         return status_line(status), ()
     return status_line(status), (("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", "0"))
+
+
+_EMPTY_RESPONSES = {status: _empty_response(status) for status in (200, 204, 403)}
 
 
 def _router_path(path: str) -> str:

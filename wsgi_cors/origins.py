@@ -49,7 +49,8 @@ DEFAULT_PORTS = {"http": "80", "https": "443", "ws": "80", "wss": "443", "ftp": 
 # unrelated origins accepts any origin an attacker can register.
 _CATCH_ALL_PROBES = ("https://attacker.example", "http://evil.test:8080", "https://a.b.c.invalid")
 
-_LABEL = r"[a-z0-9_~](?:[a-z0-9_~-]{0,61}[a-z0-9_~])?"
+# Loose on hyphen placement and label length (harmless to reflect), strict on everything that is not.
+_LABEL = r"[a-z0-9_~-]+"
 _HOST = rf"(?:{_LABEL}(?:\.{_LABEL})*\.?|\[[0-9a-f:.]{{2,39}}\])"
 # What a browser can send: lower-case scheme and host, an optional port, nothing else.
 _SERIALIZED_ORIGIN_RE = re.compile(rf"[a-z][a-z0-9+.\-]{{0,63}}://{_HOST}(?::[0-9]{{1,5}})?")
@@ -187,7 +188,7 @@ def check_host(host: str, scheme: str, value: str, fix_with: Callable[[str], str
         if canonical != host:
             return "browsers serialize IPv4 addresses as four decimal numbers", f"write {fix_with(canonical)!r}"
         return None
-    if len(host) > 253 or not re.fullmatch(_HOST, host):
+    if len(host) > 253 or not re.fullmatch(_HOST, host) or any(len(label) > 63 or label.startswith("-") or label.endswith("-") for label in labels):
         return "the host is not a valid DNS name", "use letters, digits, '-' and '.', with no empty labels"
     return None
 

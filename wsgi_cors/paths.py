@@ -141,9 +141,9 @@ class PathMatcher(Generic[T]):
         self.ordered: tuple[PathRule[T], ...] = tuple(exact.values()) + tuple(patterns)
         self._exact = {path: rule.target for path, rule in exact.items()}
         self._patterns = tuple((rule.regex, rule.target) for rule in patterns if rule.regex is not None)
-        self._always: Optional[T] = None
+        self.always: Optional[T] = None
         if not exact and patterns and patterns[0].prefix == "" and _covers_everything_under_prefix(patterns[0]):
-            self._always = patterns[0].target  # e.g. the default "/*": every path, no matching needed
+            self.always = patterns[0].target  # e.g. the default "/*": every path, no matching needed
         self._combined, self._targets = self._combine(patterns)
 
     @staticmethod
@@ -166,8 +166,8 @@ class PathMatcher(Generic[T]):
 
     def match(self, path: str) -> Optional[T]:
         """The target of the rule that covers ``path``, or None."""
-        if self._always is not None:
-            return self._always
+        if self.always is not None:
+            return self.always
         target = self._exact.get(path)
         if target is not None:
             return target

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import copy
 import enum
+from operator import itemgetter
 from http import HTTPStatus
 from typing import Any, Optional
 
@@ -59,29 +60,22 @@ _SENTENCES = {
 }
 
 
-class Decision:
-    """The outcome of evaluating one request against a policy. Immutable.
+class Decision(tuple):  # type: ignore[type-arg]
+    """The outcome of evaluating one request against a policy. Immutable (a tuple).
 
     ``reason`` is a stable machine-readable code (``None`` when allowed); ``detail`` the offending
     value and ``message`` a sentence, both escaped for logs and terminals; ``rule`` the path
     pattern that applied (``None``: no rule covers the path, so CORS does not apply and the request
     passes through untouched); ``headers`` the exact ``(name, value)`` pairs to send; ``status`` is
     set when the middleware answers the request itself (a preflight), ``None`` when the app does.
+
+    It is a tuple so that building one per request costs a single allocation.
     """
 
-    __slots__ = ("kind", "allowed", "reason", "_detail", "rule", "headers", "status", "_path")
+    __slots__ = ()
 
-    kind: RequestKind
-    allowed: bool
-    reason: Optional[str]
-    _detail: Optional[str]
-    rule: Optional[str]
-    headers: Headers
-    status: Optional[int]
-    _path: Optional[str]
-
-    def __init__(
-        self,
+    def __new__(
+        cls,
         kind: RequestKind,
         allowed: bool,
         reason: Optional[str],
@@ -90,24 +84,21 @@ class Decision:
         headers: Headers,
         status: Optional[int],
         path: Optional[str] = None,
-    ) -> None:
-        set_ = object.__setattr__
-        set_(self, "kind", kind)
-        set_(self, "allowed", allowed)
-        set_(self, "reason", reason)
-        set_(self, "_detail", detail)
-        set_(self, "rule", rule)
-        set_(self, "headers", headers)
-        set_(self, "status", status)
-        set_(self, "_path", path)
+    ) -> "Decision":
+        return tuple.__new__(cls, (kind, allowed, reason, detail, rule, headers, status, path))
 
-    def __setattr__(self, name: str, value: Any) -> None:
-        raise AttributeError("Decision is immutable")
+    kind: RequestKind = property(itemgetter(0))  # type: ignore[assignment]
+    allowed: bool = property(itemgetter(1))  # type: ignore[assignment]
+    reason: Optional[str] = property(itemgetter(2))  # type: ignore[assignment]
+    rule: Optional[str] = property(itemgetter(4))  # type: ignore[assignment]
+    headers: Headers = property(itemgetter(5))  # type: ignore[assignment]
+    status: Optional[int] = property(itemgetter(6))  # type: ignore[assignment]
 
     @property
     def detail(self) -> Optional[str]:
         """The offending request value, quoted and escaped (bounded length), or None."""
-        return None if self._detail is None else display(self._detail)
+        raw: Optional[str] = self[3]
+        return None if raw is None else display(raw)
 
     @property
     def message(self) -> str:
@@ -116,9 +107,7 @@ class Decision:
             if self.kind is RequestKind.NOT_CORS:
                 return f"not a CORS request (no Origin header); rule {self.rule!r} applies"
             return f"{self.kind.value} request allowed by rule {self.rule!r}"
-        return _SENTENCES[self.reason].format(
-            detail=self.detail, rule=repr(self.rule), path=display(self._path or "")
-        )
+        return _SENTENCES[self.reason].format(detail=self.detail, rule=repr(self.rule), path=display(self[7] or ""))
 
     def __repr__(self) -> str:
         return (
@@ -126,13 +115,11 @@ class Decision:
             f"rule={self.rule!r}, status={self.status}, headers={self.headers!r})"
         )
 
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Decision):
-            return NotImplemented
-        return all(getattr(self, name) == getattr(other, name) for name in self.__slots__)
 
-    def __hash__(self) -> int:
-        return hash((self.kind, self.allowed, self.reason, self._detail, self.rule, self.headers, self.status))
+_decision = tuple.__new__  # the engine builds decisions with one C call: _decision(Decision, (...))
+
+
+ACTUAL, PREFLIGHT = RequestKind.ACTUAL, RequestKind.PREFLIGHT
 
 
 class _CompiledRule:
@@ -176,19 +163,26 @@ class _CompiledRule:
         else:
             not_cors_headers = self.vary_actual
         self.not_cors = Decision(RequestKind.NOT_CORS, True, None, None, self.path, not_cors_headers, None)
+        # The decision for an allowed actual request from each exact origin does not depend on the
+        # request at all, so it is built here, once (a dict the size of the configuration, not a cache).
+        self.allowed_actual: dict[str, Decision] = {
+            origin: Decision(RequestKind.ACTUAL, True, None, None, self.path, ((ACAO, origin),) + self.actual_tail, None)
+            for origin in s.origins.exact
+        }
 
     def actual(self, origin: str, path: str) -> Decision:
-        if origin in self.exact:
-            return Decision(RequestKind.ACTUAL, True, None, None, self.path, ((ACAO, origin),) + self.actual_tail, None)
+        allowed = self.allowed_actual.get(origin)
+        if allowed is not None:
+            return allowed
         reason = self.match_beyond_exact(origin)
         if reason is None:
             headers = self.wildcard_actual if self.wildcard else ((ACAO, origin),) + self.actual_tail
-            return Decision(RequestKind.ACTUAL, True, None, None, self.path, headers, None)
-        return Decision(RequestKind.ACTUAL, False, reason, origin, self.path, self.vary_actual, None, path)
+            return _decision(Decision, (ACTUAL, True, None, None, self.path, headers, None, None))
+        return _decision(Decision, (ACTUAL, False, reason, origin, self.path, self.vary_actual, None, path))
 
     def _reject_preflight(self, reason: str, detail: Optional[str], path: str) -> Decision:
-        return Decision(RequestKind.PREFLIGHT, False, reason, detail, self.path, self.vary_preflight,
-                        self.rejected_preflight_status, path)
+        return _decision(Decision, (PREFLIGHT, False, reason, detail, self.path, self.vary_preflight,
+                                    self.rejected_preflight_status, path))
 
     def preflight(self, origin: str, method: str, request_headers: Optional[str],
                   private_network: Optional[str], path: str) -> Decision:
@@ -216,16 +210,20 @@ class _CompiledRule:
                     if name not in allowed_names and (regex is None or regex.fullmatch(name) is None):
                         return self._reject_preflight("header-not-allowed", name, path)
             if names:
-                allow_headers = ((ACAH, ", ".join(sorted(set(names)))),)
+                # Browsers send the names lower-cased, sorted and unique (Fetch), so echoing keeps Flask-CORS's output.
+                allow_headers = ((ACAH, ", ".join(names)),)
         private: Headers = ()
         if private_network == "true":
             if not self.allow_private_network:
                 return self._reject_preflight("private-network-not-allowed", None, path)
             private = ((ACAPN, "true"),)
         allow_origin = "*" if self.wildcard else origin
-        tail = self.preflight_max_age + allow_methods + self.vary_preflight if allow_methods else self.preflight_tail
-        headers = ((ACAO, allow_origin),) + self.preflight_head + private + allow_headers + tail
-        return Decision(RequestKind.PREFLIGHT, True, None, None, self.path, headers, self.preflight_status)
+        if allow_methods:
+            headers = ((ACAO, allow_origin), *self.preflight_head, *private, *allow_headers, *self.preflight_max_age,
+                       *allow_methods, *self.vary_preflight)
+        else:
+            headers = ((ACAO, allow_origin), *self.preflight_head, *private, *allow_headers, *self.preflight_tail)
+        return _decision(Decision, (PREFLIGHT, True, None, None, self.path, headers, self.preflight_status, None))
 
 
 class CORSPolicy:
@@ -236,14 +234,16 @@ class CORSPolicy:
     warns with a :class:`~wsgi_cors.errors.CORSConfigWarning`. Then call :meth:`evaluate` per request.
     """
 
-    __slots__ = ("_settings", "_rules", "_match_rule", "intercept_exceptions", "__weakref__")
+    __slots__ = ("_settings", "_rules", "_match_rule", "_always_rule", "intercept_exceptions", "__weakref__")
 
     def __init__(self, **options: Any) -> None:
         settings: Settings = build_settings(options)
         self._settings = settings
         compiled = {id(rule.target): _CompiledRule(rule.target) for rule in settings.rules.ordered}
         self._rules = tuple(compiled[id(rule.target)] for rule in settings.rules.ordered)
-        self._match_rule = _RuleLookup(settings.rules, compiled).match
+        lookup = _RuleLookup(settings.rules, compiled)
+        self._match_rule = lookup.match
+        self._always_rule = lookup.always  # the rule covering every path, when there is one (the default "/*")
         self.intercept_exceptions = settings.intercept_exceptions
 
     def evaluate(
@@ -260,7 +260,7 @@ class CORSPolicy:
         ``path`` is the path the application's router sees (WSGI ``PATH_INFO``); the header
         arguments are the raw header values, or None when the header is absent.
         """
-        rule = self._match_rule(path)
+        rule = self._always_rule or self._match_rule(path)
         if rule is None:
             return _uncovered(method, path, origin, request_method)
         if not origin:
@@ -292,17 +292,15 @@ class CORSPolicy:
 class _RuleLookup:
     """Maps a path to its compiled rule through the settings' path matcher."""
 
-    __slots__ = ("_match", "_compiled", "_always")
+    __slots__ = ("_match", "_compiled", "always")
 
     def __init__(self, matcher: Any, compiled: dict[int, _CompiledRule]) -> None:
         self._match = matcher.match
         self._compiled = compiled
-        always = matcher._always
-        self._always = None if always is None else compiled[id(always)]
+        always = matcher.always
+        self.always = None if always is None else compiled[id(always)]
 
     def match(self, path: str) -> Optional[_CompiledRule]:
-        if self._always is not None:
-            return self._always
         target = self._match(path)
         return None if target is None else self._compiled[id(target)]
 

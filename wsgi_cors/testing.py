@@ -25,16 +25,13 @@ assertion reads like the browser's complaint::
 response or an ``http.client`` response; or pass ``status=`` and ``headers=`` (a list of
 ``(name, value)`` pairs, so that a duplicated header is seen as the browser sees it).
 
-Where the standard leaves a choice to the user agent (the max-age cap) or Chromium departs from
-the standard, the standard is followed and the place says so: a response that passes here passes
-in every conforming browser. Known departures of Chromium, checked by this project's
-real-browser suite (``tests/browser``):
+The max-age cap, which the standard leaves to each browser, is Chromium's (2 hours). Where
+Chromium departs from the standard, the standard is followed, so a response that passes here
+passes in every conforming browser. The departures of Chromium 156 that this project's
+real-browser suite (``tests/browser``) pins down:
 
-* Chromium upper-cases the request method before comparing it with
-  ``Access-Control-Allow-Methods``, so ``fetch(url, {method: "patch"})`` passes a preflight
-  that allows ``PATCH``; the standard compares case-sensitively and fails it.
-* Chromium lets ``Access-Control-Allow-Headers: *`` cover ``Authorization`` (it logs a deprecation
-  warning); the standard never does.
+* Chromium lets ``Access-Control-Allow-Headers: *`` cover ``Authorization``, silently; the
+  standard never does (list ``Authorization`` by name).
 * Chromium caches a preflight with a negative ``Access-Control-Max-Age`` for 0 s; the standard
   treats it as invalid, so 5 s.
 """

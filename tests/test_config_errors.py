@@ -225,3 +225,9 @@ def test_the_warning_points_at_the_callers_line_through_the_middleware_too() -> 
     with pytest.warns(CORSConfigWarning) as caught:
         CORSMiddleware(lambda environ, start_response: [], max_age=86400)
     assert caught[0].filename == __file__
+
+
+def test_a_top_level_warning_is_emitted_once_when_a_rule_has_its_own_options() -> None:
+    with pytest.warns(CORSConfigWarning) as caught:
+        CORSPolicy(max_age=9000, resources={r"/api/*": {"supports_credentials": False}, r"/other/*": {"methods": ["GET"]}})
+    assert [str(warning.message).split(":")[0] for warning in caught] == ["max_age=9000"]

@@ -63,10 +63,9 @@ def wrap(target: "str | WSGIApplication", config: Any = None, **options: Any) ->
 
         gunicorn 'wsgi_cors:wrap("myapp:app", origins=["https://app.example.com"])'
 
-    ``config`` names a TOML file; ``WSGI_CORS_*`` environment variables are read when ``config``
-    is given or ``WSGI_CORS_CONFIG`` is set. Keyword options override both.
+    The configuration comes from the TOML file ``config`` (or the one named by ``WSGI_CORS_CONFIG``),
+    then ``WSGI_CORS_*`` environment variables, then the keyword options, each overriding the one before,
+    so a 12-factor deploy needs no code: ``WSGI_CORS_ORIGINS=https://app.example.com gunicorn 'wsgi_cors:wrap("myapp:app")'``.
     """
     app = import_app(target) if isinstance(target, str) else target
-    if config is not None:
-        return CORSMiddleware.from_config(app, config, **options)
-    return CORSMiddleware(app, **options)
+    return CORSMiddleware.from_config(app, config, **options)

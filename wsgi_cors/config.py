@@ -98,7 +98,7 @@ class Settings:
     options: Mapping[str, Any]
 
 
-def _user_stacklevel() -> int:
+def user_stacklevel() -> int:
     """The stacklevel of the first caller outside this package, so a warning points at the user's line."""
     frame = sys._getframe(1)
     level = 1
@@ -147,8 +147,8 @@ class _Validator:
 
     def boolean(self, where: str, value: Any) -> bool:
         if not isinstance(value, bool):
-            self.error(where, value, f"must be True or False, not {type(value).__name__}",
-                       f"write {where.rsplit('.', 1)[-1]}=True or False (a string such as 'false' would be true)")
+            self.error(where, value, f"must be a boolean, not {type(value).__name__}",
+                       "use True or False (true or false in TOML); a string such as 'false' would count as true")
             return False
         return value
 
@@ -376,13 +376,14 @@ def build_settings(options: Mapping[str, Any]) -> Settings:
         _check_names(overrides, RULE_OPTIONS, f"{label}.", validator)
         own = {name: value for name, value in overrides.items() if name in RULE_OPTIONS}
         if own:
-            before = len(validator.problems.errors)
+            before_errors, before_warnings = len(validator.problems.errors), len(validator.problems.warnings)
             merged = {**top, **own}
             values = _validate_rule_options(merged, lambda name: f"{label}.{name}" if name in own else name, validator)
             # Problems of inherited top-level options were already reported once; keep only the rule's own.
-            rule_errors = validator.problems.errors[before:]
-            del validator.problems.errors[before:]
-            validator.problems.errors.extend(problem for problem in rule_errors if problem[0].startswith(label))
+            for bucket, start in ((validator.problems.errors, before_errors), (validator.problems.warnings, before_warnings)):
+                rule_problems = bucket[start:]
+                del bucket[start:]
+                bucket.extend(problem for problem in rule_problems if problem[0].startswith(label))
             combination_where: Callable[[str], str] = lambda name: label
         else:
             values = top_values
@@ -424,7 +425,7 @@ def build_settings(options: Mapping[str, Any]) -> Settings:
     if validator.problems.errors:
         raise ConfigError([ConfigProblem(*problem) for problem in validator.problems.errors])
     matcher = PathMatcher(rules)
-    stacklevel = _user_stacklevel()
+    stacklevel = user_stacklevel()
     for where, value, text, fix in validator.problems.warnings:
         category = InsecureConfigWarning if "credentials" in text else CORSConfigWarning
         warnings.warn(f"{where}={value!r}: {text}. Fix: {fix}", category, stacklevel=stacklevel)

@@ -111,12 +111,18 @@ class CORSMiddleware:
         self._policy = policy if policy is not None else CORSPolicy(**options)
 
     @classmethod
-    def from_config(cls, app: "WSGIApplication", config: Any = None, **overrides: Any) -> "CORSMiddleware":
-        """Build from a TOML file and ``WSGI_CORS_*`` environment variables (see ``wsgi_cors.configfile``)."""
-        from .configfile import load_options
+    def from_config(
+        cls, app: "WSGIApplication", config: Any = None, *, on_reject: Optional[RejectHook] = None, **overrides: Any
+    ) -> "CORSMiddleware":
+        """Build from a TOML file (``config``, or the file named by ``WSGI_CORS_CONFIG``), then ``WSGI_CORS_*``
+        environment variables, then keyword ``overrides``; see :mod:`wsgi_cors.configfile`.
 
-        on_reject = overrides.pop("on_reject", None)
-        return cls(app, on_reject=on_reject, **load_options(config, overrides=overrides))
+        With none of them set it is ``CORSMiddleware(app, **overrides)``. Errors and warnings name the file,
+        key and line, or the environment variable.
+        """
+        from .configfile import load_policy
+
+        return cls(app, load_policy(config, overrides=overrides), on_reject=on_reject)
 
     @property
     def policy(self) -> CORSPolicy:

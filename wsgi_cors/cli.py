@@ -1,0 +1,477 @@
+"""The ``wsgi-cors`` command (also ``python -m wsgi_cors``).
+
+A CORS mistake shows up in a browser console, far from the configuration that caused it, worded
+in terms of response headers the developer never wrote. The three subcommands close that gap:
+
+* ``serve MODULE:APP`` runs any WSGI application behind the middleware on Werkzeug's development
+  server, printing the policy in force, to try a configuration against a real front end;
+* ``check PATH --origin URL`` replays what a browser would do for one ``fetch()``: whether it
+  sends a preflight, what the policy answers and why, and what the browser then concludes
+  (:mod:`wsgi_cors.testing`, the Fetch standard's rules, worded as Chromium's console);
+* ``lint FILE`` validates a configuration file and lists every problem with its fix.
+
+The policy comes from the same places as in production: ``--config`` (or ``WSGI_CORS_CONFIG``),
+the ``WSGI_CORS_*`` environment variables, then options given as flags.
+
+Exit status: 0 allowed / valid, 1 blocked / invalid, 2 usage or configuration error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import warnings
+from typing import Any, Callable, Optional, Sequence, TextIO
+
+from . import CORSMiddleware, import_app
+from .configfile import (
+    BOOLEAN_OPTIONS,
+    INTEGER_OPTIONS,
+    LIST_OPTIONS,
+    OVERRIDES_SOURCE,
+    LoadedConfig,
+    dump_toml,
+    load_config,
+    split_list,
+)
+from .errors import ConfigError, ConfigProblem
+from .headers import SAFELISTED_METHODS
+from .policy import CORSPolicy, Decision, RequestKind, status_line
+from .testing import check_preflight, check_response, cors_unsafe_request_header_names, preflight_headers
+
+__all__ = ["main", "build_parser", "simulate", "EXIT_OK", "EXIT_BLOCKED", "EXIT_USAGE"]
+
+EXIT_OK = 0
+EXIT_BLOCKED = 1  # check: a browser would block the request; lint: the file has errors
+EXIT_USAGE = 2  # argparse's own status for a bad command line; also a configuration that cannot load
+
+# One line per option for --help, in the order the README's configuration reference uses.
+OPTION_HELP = {
+    "origins": "origins allowed to read responses: 'https://app.example.com', 'https://*.example.com', "
+               "a regex, or '*' (default '*')",
+    "methods": "methods a preflight may allow (default GET, HEAD, POST, OPTIONS, PUT, PATCH, DELETE)",
+    "allow_headers": "request headers a page may send (default '*')",
+    "expose_headers": "response headers JavaScript may read besides the safelisted ones",
+    "supports_credentials": "let pages send cookies and HTTP authentication (needs listed origins)",
+    "max_age": "seconds a browser may reuse a preflight answer",
+    "send_wildcard": "with origins '*', send 'Access-Control-Allow-Origin: *' instead of the origin",
+    "vary_header": "send 'Vary: Origin' where the answer depends on the origin (default on)",
+    "automatic_options": "answer preflights in the middleware, before the application (default on)",
+    "allow_private_network": "allow Private Network Access preflights",
+    "always_send": "send the CORS headers on requests without Origin too (default on)",
+    "preflight_status": "status of an allowed preflight: 200 (default) or 204",
+    "resources": "path patterns the policy covers (default '/*')",
+    "intercept_exceptions": "turn an application exception into a 500 that carries CORS headers",
+}
+
+_DESCRIPTION = """\
+Serve, check and lint CORS configurations for wsgi_cors.
+
+The policy is read as in production: --config FILE (or $WSGI_CORS_CONFIG), then the
+WSGI_CORS_* environment variables, then option flags such as --origins."""
+
+_EPILOG = """\
+examples:
+  wsgi-cors lint cors.toml
+  wsgi-cors check --config cors.toml --origin https://app.example.com --method PUT --header X-Api-Key /api/items
+  wsgi-cors serve myapp:app --origins https://app.example.com --port 8000
+
+run 'wsgi-cors COMMAND --help' for the options of one command."""
+
+
+# --- command line ----------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of ``wsgi-cors`` and its three subcommands."""
+    parser = argparse.ArgumentParser(
+        prog="wsgi-cors", description=_DESCRIPTION, epilog=_EPILOG, allow_abbrev=False,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    serve = commands.add_parser(
+        "serve", help="serve a WSGI application with CORS on Werkzeug's development server",
+        usage="%(prog)s MODULE:APP [--host HOST] [--port PORT] [--config FILE] [policy options]",
+        description="Serve MODULE:APP behind the CORS middleware on Werkzeug's development server "
+                    "(for trying a policy with a front end; deploy with gunicorn or uWSGI). "
+                    "The policy in force is printed at start.",
+        allow_abbrev=False,
+    )
+    serve.add_argument("app", metavar="MODULE:APP", help="the WSGI application to serve, e.g. myproject.wsgi:application")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default %(default)s)")
+    serve.add_argument("--port", type=int, default=8000, help="port to listen on (default %(default)s)")
+    _add_policy_arguments(serve)
+    serve.set_defaults(handler=_serve)
+
+    check = commands.add_parser(
+        "check", help="simulate a browser request and say whether CORS lets it through, and why",
+        usage="%(prog)s --origin URL [--method METHOD] [--header NAME[: VALUE]]... [--credentials] [--json]\n"
+              "       [--config FILE] [policy options] PATH",
+        description="Simulate the request a browser makes for fetch(PATH) from a page at --origin: "
+                    "the preflight when one is needed, then the actual request. For each, print the "
+                    "verdict a browser would reach and why, the rule that matched and the headers sent. "
+                    "Exit status 0 when the browser allows it, 1 when it blocks it.",
+        allow_abbrev=False,
+    )
+    check.add_argument("path", metavar="PATH", help="the request path, as the application sees it (e.g. /api/items)")
+    check.add_argument("--origin", required=True, metavar="URL", help="origin of the page making the request, e.g. https://app.example.com")
+    check.add_argument("--method", default="GET", help="request method (default %(default)s)")
+    check.add_argument("--header", action="append", default=[], metavar="NAME[: VALUE]", dest="headers",
+                       help="a request header the page sets; repeat for several. Give the value for "
+                            "Content-Type: 'Content-Type: text/plain' needs no preflight, JSON does")
+    check.add_argument("--credentials", action="store_true",
+                       help="the page sends cookies (fetch credentials: 'include', XHR withCredentials)")
+    check.add_argument("--json", action="store_true", help="print a JSON document instead of text")
+    _add_policy_arguments(check)
+    check.set_defaults(handler=_check)
+
+    lint = commands.add_parser(
+        "lint", help="validate a configuration file and print every problem with its fix",
+        description="Validate a TOML configuration file with the same validator the middleware uses, "
+                    "print every problem with its fix, and exit 1 if there is any. The WSGI_CORS_* "
+                    "environment variables are not read: the file is checked on its own.",
+        allow_abbrev=False,
+    )
+    lint.add_argument("config", metavar="FILE", help="the TOML configuration file")
+    lint.add_argument("--strict", action="store_true", help="fail on warnings too")
+    lint.set_defaults(handler=_lint)
+    return parser
+
+
+def _flag(option: str) -> str:
+    return "--" + option.replace("_", "-")
+
+
+def _add_policy_arguments(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group(
+        "policy", "Where the CORS policy comes from. Flags override WSGI_CORS_* variables, which override the file.")
+    group.add_argument("--config", metavar="FILE", help="TOML configuration file (default: $WSGI_CORS_CONFIG, if set)")
+    for option, text in OPTION_HELP.items():
+        dest = "option_" + option
+        if option in LIST_OPTIONS:
+            group.add_argument(_flag(option), action="append", dest=dest, metavar="LIST",
+                               help=text + "; comma-separated or repeated")
+        elif option in BOOLEAN_OPTIONS:
+            group.add_argument(_flag(option), action=argparse.BooleanOptionalAction, dest=dest, default=None, help=text)
+        elif option in INTEGER_OPTIONS:
+            group.add_argument(_flag(option), type=int, dest=dest, metavar="N", help=text)
+        else:  # pragma: no cover - every option has a kind (tests/test_configfile.py)
+            group.add_argument(_flag(option), dest=dest, help=text)
+
+
+def _overrides(args: argparse.Namespace) -> dict[str, Any]:
+    """The policy options given as flags."""
+    overrides: dict[str, Any] = {}
+    for option in OPTION_HELP:
+        value = getattr(args, "option_" + option)
+        if value is None:
+            continue
+        overrides[option] = split_list(",".join(value)) if option in LIST_OPTIONS else value
+    return overrides
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    """Run ``wsgi-cors`` with ``argv`` (default ``sys.argv[1:]``); return the exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler: Callable[[argparse.Namespace, TextIO], int] = args.handler
+    return handler(args, sys.stdout)
+
+
+def _load(args: argparse.Namespace) -> Optional[LoadedConfig]:
+    """The policy for serve/check, or None after printing why it cannot be built."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            loaded = load_config(args.config, overrides=_overrides(args))
+        except ConfigError as error:
+            _print_problems(error.problems, sys.stderr)
+            return None
+    for message in _warning_messages(caught):
+        print(f"warning: {message}", file=sys.stderr)
+    return loaded
+
+
+def _describe_sources(sources: Sequence[str]) -> str:
+    if not sources:
+        return "defaults (no --config, no WSGI_CORS_* variables, no option flags)"
+    return " + ".join("option flags" if source == OVERRIDES_SOURCE else source for source in sources)
+
+
+def _print_problems(problems: Sequence[ConfigProblem], stream: TextIO) -> None:
+    count = len(problems)
+    print(f"error: invalid CORS configuration ({count} problem{'s' if count != 1 else ''}):", file=stream)
+    for problem in problems:
+        print(f"  {problem.where} = {problem.value!r}", file=stream)
+        print(f"    problem: {problem.problem}", file=stream)
+        print(f"    fix:     {problem.fix}", file=stream)
+
+
+# --- serve -----------------------------------------------------------------------------------
+
+
+def _serve(args: argparse.Namespace, out: TextIO) -> int:
+    try:
+        from werkzeug.serving import run_simple
+    except ImportError:
+        print("error: 'wsgi-cors serve' needs Werkzeug: pip install 'wsgi_cors[serve]'", file=sys.stderr)
+        return EXIT_USAGE
+    loaded = _load(args)
+    if loaded is None:
+        return EXIT_USAGE
+    if os.getcwd() not in sys.path:  # as gunicorn does: MODULE is found in the current directory
+        sys.path.insert(0, os.getcwd())
+    try:
+        app = import_app(args.app)
+    except ValueError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    middleware = CORSMiddleware(app, policy=loaded.policy)
+    host = f"[{args.host}]" if ":" in args.host else args.host
+    print(f"wsgi-cors: serving {args.app} at http://{host}:{args.port}/ with CORS", file=out)
+    print(f"policy from {_describe_sources(loaded.sources)}, in effect:\n", file=out)
+    print(dump_toml(loaded.policy.describe()), file=out, flush=True)
+    run_simple(args.host, args.port, middleware, use_reloader=False, use_debugger=False)
+    return EXIT_OK
+
+
+# --- check -----------------------------------------------------------------------------------
+
+
+def _check(args: argparse.Namespace, out: TextIO) -> int:
+    loaded = _load(args)
+    if loaded is None:
+        return EXIT_USAGE
+    headers = [_parse_header(text) for text in args.headers]
+    report = simulate(loaded.policy, origin=args.origin, method=args.method, path=args.path,
+                      headers=headers, credentials=args.credentials)
+    report = {"allowed": report.pop("allowed"), "policy": list(loaded.sources), **report}
+    if args.json:
+        json.dump(report, out, indent=2)
+        out.write("\n")
+    else:
+        _render(report, _describe_sources(loaded.sources), _Style.for_stream(out), out)
+    return EXIT_OK if report["allowed"] else EXIT_BLOCKED
+
+
+def _parse_header(text: str) -> tuple[str, str]:
+    name, _, value = text.partition(":")
+    return name.strip(), value.strip()
+
+
+def simulate(policy: CORSPolicy, *, origin: str, method: str, path: str,
+             headers: Sequence[tuple[str, str]] = (), credentials: bool = False) -> dict[str, Any]:
+    """What a browser does for ``fetch(path, {method, headers, credentials})`` from ``origin``, as a JSON-able dict.
+
+    The policy answers as the middleware would; :mod:`wsgi_cors.testing` then judges each answer
+    as a browser does, so a policy that "allows" a request the browser still refuses (credentials
+    without ``supports_credentials``, for one) is reported as blocked.
+    """
+    unsafe = cors_unsafe_request_header_names(list(headers))
+    # The method as fetch() sends it (it upper-cases only the six standard methods).
+    request_method = preflight_headers(origin=origin, method=method)["Access-Control-Request-Method"]
+    reasons = []
+    if request_method not in SAFELISTED_METHODS:
+        reasons.append(f"{request_method} is not a CORS-safelisted method")
+    if unsafe:
+        verb = "is not a CORS-safelisted header" if len(unsafe) == 1 else "are not CORS-safelisted headers"
+        reasons.append(f"{', '.join(unsafe)} {verb}")
+    report: dict[str, Any] = {
+        "allowed": False,
+        "request": {"origin": origin, "method": request_method, "path": path,
+                    "headers": [f"{name}: {value}" if value else name for name, value in headers],
+                    "credentials": credentials},
+        "preflight": {"sent": bool(reasons), "why": "; ".join(reasons) if reasons
+                      else "a GET, HEAD or POST with only CORS-safelisted headers needs none"},
+        "actual": {"sent": False},
+        "browser_error": None,
+        "fix": None,
+    }
+    if reasons:
+        sent = preflight_headers(origin=origin, method=method, request_headers=unsafe)
+        decision = policy.evaluate("OPTIONS", path, origin=origin, request_method=sent["Access-Control-Request-Method"],
+                                   request_headers=sent.get("Access-Control-Request-Headers"))
+        # An application answering OPTIONS itself (no rule, or automatic_options off) is assumed to answer 200.
+        status = decision.status if decision.status is not None else 200
+        verdict = check_preflight(origin=origin, method=method, request_headers=unsafe, credentials=credentials,
+                                  status=status, headers=list(decision.headers))
+        report["preflight"].update(_step(decision, verdict.ok, verdict.reason, "OPTIONS", path, list(sent.items())))
+        if not verdict.ok:
+            report["actual"]["why"] = "the preflight failed, so the browser does not send the request"
+            report["browser_error"] = _console_error(path, origin, verdict.reason)
+            report["fix"] = _fix(decision, origin, request_method, credentials)
+            return report
+    decision = policy.evaluate(request_method, path, origin=origin)
+    verdict = check_response(origin=origin, credentials=credentials, status=200, headers=list(decision.headers))
+    report["actual"] = {"sent": True, **_step(decision, verdict.ok, verdict.reason, request_method, path, [("Origin", origin)])}
+    report["allowed"] = verdict.ok
+    if not verdict.ok:
+        report["browser_error"] = _console_error(path, origin, verdict.reason)
+        report["fix"] = _fix(decision, origin, request_method, credentials)
+    return report
+
+
+def _step(decision: Decision, ok: bool, browser: str, method: str, path: str,
+          request_headers: list[tuple[str, str]]) -> dict[str, Any]:
+    return {
+        "verdict": "allowed" if ok else "blocked",
+        "browser": browser,
+        "decision": {"allowed": decision.allowed, "reason": decision.reason, "detail": decision.detail,
+                     "message": decision.message},
+        "rule": decision.rule,
+        "request_line": f"{method} {path}",
+        "request_headers": [list(pair) for pair in request_headers],
+        "response_headers": [list(pair) for pair in decision.headers],
+        "answered_by": "wsgi_cors" if decision.status is not None else "application",
+        "status": decision.status,
+    }
+
+
+def _console_error(path: str, origin: str, reason: str) -> str:
+    """The line Chromium prints in the console (it names the full URL; we know the path)."""
+    return f"Access to fetch at '{path}' from origin '{origin}' has been blocked by CORS policy: {reason}"
+
+
+def _fix(decision: Decision, origin: str, method: str, credentials: bool) -> Optional[str]:
+    """What to change in the configuration, for the failures a configuration can cause."""
+    rule = f" in the rule for {decision.rule!r}" if decision.rule is not None else ""
+    if decision.reason == "path-not-covered":
+        return ("no rule covers this path, so the middleware adds no CORS headers: add a [[resources]] table "
+                "whose path covers it (e.g. path = \"/api/*\"), or widen resources")
+    if decision.reason == "origin-not-allowed":
+        return f"if pages on {origin} should read this API, add {json.dumps(origin)} to origins{rule}"
+    if decision.reason == "origin-malformed":
+        return "an origin is scheme://host[:port] with no path or trailing slash, e.g. https://app.example.com"
+    if decision.reason == "method-not-allowed":
+        if method != method.upper():  # fetch() upper-cases only the six standard methods; the comparison is exact
+            return (f"fetch() sends {method!r} exactly as written and methods are compared case-sensitively: "
+                    f"write method: {method.upper()!r} in the page's fetch() call")
+        return f"add {json.dumps(method)} to methods{rule}"
+    if decision.reason == "header-not-allowed":
+        name = (decision.detail or "")[1:-1]  # detail is the header name, quoted for display; names need no escapes
+        return f"add {json.dumps(name)} to allow_headers{rule}"
+    if decision.reason == "request-headers-malformed":
+        return "request header names are tokens: letters, digits and '-'"
+    headers = dict(decision.headers)
+    if credentials and headers.get("Access-Control-Allow-Origin") == "*":
+        return (f"a browser refuses 'Access-Control-Allow-Origin: *' on a request with credentials: list the trusted "
+                f"origins{rule} instead of '*' and set supports_credentials = true")
+    if credentials and headers.get("Access-Control-Allow-Credentials") != "true":
+        return (f"set supports_credentials = true{rule} (it needs the origins listed, not '*'), "
+                "or make the request without credentials")
+    if decision.status is None and decision.kind is RequestKind.PREFLIGHT:
+        return "automatic_options is off: your application must answer this OPTIONS request with a 2xx status"
+    return None
+
+
+class _Style:
+    """ANSI colours on a terminal, nothing when piped or when NO_COLOR is set (no-color.org)."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+
+    @classmethod
+    def for_stream(cls, stream: TextIO) -> "_Style":
+        isatty = getattr(stream, "isatty", None)
+        return cls(bool(isatty and isatty()) and "NO_COLOR" not in os.environ)
+
+    def _wrap(self, code: str, text: str) -> str:
+        return f"\033[{code}m{text}\033[0m" if self.enabled else text
+
+    def verdict(self, verdict: str) -> str:
+        return self._wrap("1;32" if verdict == "allowed" else "1;31", verdict.upper())
+
+    def label(self, text: str) -> str:
+        return self._wrap("1", text)
+
+    def dim(self, text: str) -> str:
+        return self._wrap("2", text)
+
+
+def _render(report: dict[str, Any], sources: str, style: _Style, out: TextIO) -> None:
+    request = report["request"]
+    extras = []
+    if request["credentials"]:
+        extras.append("with credentials")
+    if request["headers"]:
+        extras.append("with header" + ("s " if len(request["headers"]) > 1 else " ") + ", ".join(request["headers"]))
+    lines = [
+        f"{style.label('Policy:')}  {sources}",
+        f"{style.label('Request:')} {request['method']} {request['path']} from {request['origin']}"
+        + (", " + ", ".join(extras) if extras else ""),
+        "",
+    ]
+    preflight = report["preflight"]
+    if preflight["sent"]:
+        lines.append(f"{style.label('Preflight:')} {style.verdict(preflight['verdict'])}")
+        lines.append(f"  sent because  {preflight['why']}")
+        lines += _render_step(preflight, style)
+    else:
+        lines.append(f"{style.label('Preflight:')} {style.dim('none')} ({preflight['why']})")
+    lines.append("")
+    actual = report["actual"]
+    if actual["sent"]:
+        lines.append(f"{style.label('Actual request:')} {style.verdict(actual['verdict'])}")
+        lines += _render_step(actual, style)
+    else:
+        lines.append(f"{style.label('Actual request:')} {style.dim('not sent')} ({actual['why']})")
+    lines.append("")
+    if report["allowed"]:
+        lines.append(f"{style.label('Result:')} {style.verdict('allowed')}: JavaScript on {request['origin']} can make "
+                     f"this request and read the response.")
+    else:
+        lines.append(f"{style.label('Result:')} {style.verdict('blocked')}: the browser console shows")
+        lines.append(f"  {report['browser_error']}")
+        if report["fix"]:
+            lines.append(f"{style.label('Fix:')} {report['fix']}")
+    out.write("\n".join(lines) + "\n")
+
+
+def _render_step(step: dict[str, Any], style: _Style) -> list[str]:
+    lines = [f"  request       {step['request_line']}"]
+    lines += [f"                {name}: {value}" for name, value in step["request_headers"]]
+    lines.append(f"  rule          {step['rule'] if step['rule'] is not None else '(none: the path is not covered)'}")
+    decision = step["decision"]
+    why = decision["message"] + (f" [{decision['reason']}]" if decision["reason"] else "")
+    lines.append(f"  policy        {why}")
+    lines.append(f"  browser       {step['browser']}")
+    if step["status"] is not None:
+        answered = f"{status_line(step['status'])}, answered by wsgi_cors (the application never sees it)"
+    else:
+        answered = "status from the application, CORS headers from wsgi_cors" if step["rule"] is not None \
+            else "from the application, untouched"
+    lines.append(f"  response      {answered}")
+    if step["response_headers"]:
+        lines += [f"                {name}: {value}" for name, value in step["response_headers"]]
+    else:
+        lines.append(f"                {style.dim('(no CORS headers)')}")
+    return lines
+
+
+# --- lint ------------------------------------------------------------------------------------
+
+
+def _lint(args: argparse.Namespace, out: TextIO) -> int:
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            loaded = load_config(args.config, environ={})
+        except ConfigError as error:
+            _print_problems(error.problems, out)
+            return EXIT_BLOCKED
+    messages = _warning_messages(caught)
+    for message in messages:
+        print(f"warning: {message}", file=out)
+    rules = loaded.policy.rules
+    noted = f", {len(messages)} warning{'s' if len(messages) != 1 else ''}" if messages else ""
+    print(f"{args.config}: valid{noted}; {len(rules)} rule{'s' if len(rules) != 1 else ''} "
+          f"in precedence order: {', '.join(rules)}", file=out)
+    return EXIT_BLOCKED if messages and args.strict else EXIT_OK
+
+
+def _warning_messages(caught: Sequence[warnings.WarningMessage]) -> list[str]:
+    """The warnings' texts, each once (a warning about a top-level option may come once per rule)."""
+    return list(dict.fromkeys(str(warning.message) for warning in caught))

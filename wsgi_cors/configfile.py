@@ -1,0 +1,489 @@
+"""Configuration outside code: a TOML file and ``WSGI_CORS_*`` environment variables.
+
+A deployment should not need a code change to let one more origin in, and a 12-factor
+deployment sets everything through the environment. Both end up as the same keyword options
+that ``CORSMiddleware(app, **options)`` takes, validated by the same validator
+(:class:`~wsgi_cors.policy.CORSPolicy`), so a file cannot mean anything the keywords do not.
+
+The file: top-level keys are the options; each ``[[resources]]`` table is one path rule, its
+``path`` plus the options it overrides::
+
+    origins = ["https://app.example.com"]
+    max_age = 600
+
+    [[resources]]
+    path = "/api/*"
+    supports_credentials = true
+
+Precedence, lowest first: the file (``config=`` or ``WSGI_CORS_CONFIG``), then
+``WSGI_CORS_<OPTION>`` variables, then keyword options given in code. The policy engine, not
+the order of the tables, decides which rule wins for a path.
+
+Errors keep the validator's wording and fix, and say where the bad value came from: the file
+and line (``tomllib`` gives no positions, so the line is found in the text, best effort) or the
+environment variable.
+"""
+
+from __future__ import annotations
+
+import ast
+import difflib
+import json
+import os
+import re
+import sys
+import warnings
+from dataclasses import dataclass
+from typing import Any, Mapping, Optional, Union
+
+from .config import KNOWN_OPTIONS, user_stacklevel
+from .errors import ConfigError, ConfigProblem, CORSConfigWarning
+from .policy import CORSPolicy
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on Python < 3.11 only
+    import tomli as tomllib
+
+__all__ = [
+    "CONFIG_VARIABLE",
+    "ENV_PREFIX",
+    "BOOLEAN_OPTIONS",
+    "INTEGER_OPTIONS",
+    "LIST_OPTIONS",
+    "LoadedConfig",
+    "load_config",
+    "load_options",
+    "load_policy",
+    "split_list",
+    "env_variable",
+    "dump_toml",
+    "OVERRIDES_SOURCE",
+]
+
+StrPath = Union[str, "os.PathLike[str]"]
+
+ENV_PREFIX = "WSGI_CORS_"
+CONFIG_VARIABLE = "WSGI_CORS_CONFIG"
+# How LoadedConfig.sources names the keyword options given in code.
+OVERRIDES_SOURCE = "keyword options"
+
+# How a value written as text (an environment variable, a command-line flag) becomes an option value.
+# tests/test_configfile.py checks that these three sets cover every option the validator knows.
+LIST_OPTIONS = frozenset({"origins", "methods", "allow_headers", "expose_headers", "resources"})
+BOOLEAN_OPTIONS = frozenset(
+    {
+        "supports_credentials",
+        "send_wildcard",
+        "vary_header",
+        "automatic_options",
+        "allow_private_network",
+        "always_send",
+        "intercept_exceptions",
+    }
+)
+INTEGER_OPTIONS = frozenset({"max_age", "preflight_status"})
+
+# The spellings a shell user reaches for; anything else is refused rather than guessed.
+_TRUE_WORDS = frozenset({"true", "1", "yes"})
+_FALSE_WORDS = frozenset({"false", "0", "no"})
+
+_RESOURCES_KEY = "resources"
+_PATH_KEY = "path"
+# ConfigProblem.where as the validator writes it: "origins[2]" or "resources['/api/*'].max_age".
+_RULE_WHERE_RE = re.compile(r"""resources\[(?P<pattern>'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")\](?:\.(?P<key>\w+))?""")
+_OPTION_WHERE_RE = re.compile(r"(?P<key>\w+)(?:\[(?P<index>\d+)\])?")
+# tomllib (and tomli) end every syntax error with its position.
+_TOML_POSITION_RE = re.compile(r"\s*\(at line (?P<line>\d+), column (?P<column>\d+)\)$")
+_TABLE_HEADER_RE = re.compile(r"\s*\[")
+_RESOURCES_HEADER_RE = re.compile(r"""\s*\[\[\s*(resources|"resources"|'resources')\s*\]\]""")
+
+
+def env_variable(option: str) -> str:
+    """The environment variable that sets ``option``: ``max_age`` -> ``WSGI_CORS_MAX_AGE``."""
+    return ENV_PREFIX + option.upper()
+
+
+def split_list(text: str) -> Union[str, list[str]]:
+    """A list option written as text: comma-separated items, or one item kept as a plain string.
+
+    A single item stays a string because the validator gives a string its Flask-CORS meaning
+    (``methods="*"`` is "any method"; ``["*"]`` would be a method named ``*``).
+    """
+    if "," not in text:
+        return text.strip()
+    return [item.strip() for item in text.split(",") if item.strip()]
+
+
+@dataclass(frozen=True)
+class LoadedConfig:
+    """A loaded and validated configuration.
+
+    ``options`` are the keyword options (``CORSPolicy(**options)`` builds ``policy``); ``sources``
+    names what they came from, lowest precedence first (``"cors.toml"``, ``"WSGI_CORS_MAX_AGE"``,
+    ``"keyword options"``), for a tool to show which configuration is in force.
+    """
+
+    options: dict[str, Any]
+    policy: CORSPolicy
+    sources: tuple[str, ...]
+
+
+def load_options(
+    config: Optional[StrPath] = None,
+    *,
+    environ: Optional[Mapping[str, str]] = None,
+    overrides: Optional[Mapping[str, Any]] = None,
+) -> dict[str, Any]:
+    """Read the file (``config``, else ``$WSGI_CORS_CONFIG``, else none) and the ``WSGI_CORS_*``
+    variables of ``environ`` (default ``os.environ``), apply ``overrides``, validate, and return
+    the keyword options.
+
+    Raises :class:`~wsgi_cors.errors.ConfigError` listing every problem, each located in the file
+    (with its line when found) or the variable it came from. Configuration warnings are left to
+    the policy built from the options; :func:`load_policy` emits them located, once.
+    """
+    return _load(config, environ, overrides, reemit_warnings=False).options
+
+
+def load_policy(
+    config: Optional[StrPath] = None,
+    *,
+    environ: Optional[Mapping[str, str]] = None,
+    overrides: Optional[Mapping[str, Any]] = None,
+) -> CORSPolicy:
+    """Like :func:`load_options`, but return the compiled policy; warnings name the file and line."""
+    return _load(config, environ, overrides, reemit_warnings=True).policy
+
+
+def load_config(
+    config: Optional[StrPath] = None,
+    *,
+    environ: Optional[Mapping[str, str]] = None,
+    overrides: Optional[Mapping[str, Any]] = None,
+) -> LoadedConfig:
+    """Like :func:`load_policy`, returning the options, the policy and their sources together."""
+    return _load(config, environ, overrides, reemit_warnings=True)
+
+
+# --- the file --------------------------------------------------------------------------------
+
+
+class _ConfigFile:
+    """A parsed TOML file, plus what is needed to point at a line of it."""
+
+    def __init__(self, label: str, text: str, data: dict[str, Any]) -> None:
+        self.label = label
+        self.lines = text.splitlines()
+        self.data = data
+        headers = [number for number, line in enumerate(self.lines) if _TABLE_HEADER_RE.match(line)]
+        self._first_header = headers[0] if headers else len(self.lines)
+        self._resource_headers = [number for number, line in enumerate(self.lines) if _RESOURCES_HEADER_RE.match(line)]
+        self._section_ends = {start: next((h for h in headers if h > start), len(self.lines)) for start in self._resource_headers}
+
+    def where(self, line: Optional[int], what: str = "") -> str:
+        """``cors.toml, line 4: origins[1]`` (lines are 0-based inside, 1-based when shown)."""
+        place = self.label if line is None else f"{self.label}, line {line + 1}"
+        return f"{place}: {what}" if what else place
+
+    def top_level_line(self, key: str, value: Any = None) -> Optional[int]:
+        """The line that sets the top-level ``key`` (or the table header named so)."""
+        found = self._find_key(key, 0, self._first_header)
+        if found is None:
+            header = re.compile(r"\s*\[\[?\s*" + re.escape(key) + r"\s*[\].]")
+            found = next((n for n, line in enumerate(self.lines) if header.match(line)), None)
+        return self._refine(found, self._first_header, value)
+
+    def rule_line(self, index: Optional[int], key: Optional[str], value: Any = None) -> Optional[int]:
+        """The line of ``key`` in the ``index``-th ``[[resources]]`` table, else its header line."""
+        if index is None or index >= len(self._resource_headers):
+            return self.top_level_line(_RESOURCES_KEY)  # an inline array: the best we can do is the key
+        start = self._resource_headers[index]
+        end = self._section_ends[start]
+        found = self._find_key(key, start + 1, end) if key else None
+        return start if found is None else self._refine(found, end, value)
+
+    def _find_key(self, key: str, start: int, end: int) -> Optional[int]:
+        pattern = re.compile(r"""\s*(?:{0}|"{0}"|'{0}')\s*=""".format(re.escape(key)))
+        return next((n for n in range(start, end) if pattern.match(self.lines[n])), None)
+
+    def _refine(self, found: Optional[int], end: int, value: Any) -> Optional[int]:
+        """In a multi-line array, the line of the offending item rather than of its key."""
+        if found is None or not isinstance(value, str) or not value:
+            return found
+        quoted = (f'"{value}"', f"'{value}'")
+        for number in range(found, end):
+            line = self.lines[number]
+            if any(text in line for text in quoted):
+                return number
+            if number > found and "=" in line.split("#", 1)[0] and not line.lstrip().startswith(("'", '"')):
+                break  # the next key: the value was not written verbatim
+        return found
+
+
+def _read_file(config: StrPath, from_variable: bool) -> _ConfigFile:
+    label = os.fspath(config)
+    try:
+        with open(config, "rb") as stream:
+            raw = stream.read()
+    except OSError as error:
+        absolute = os.path.abspath(label)
+        raise ConfigError([ConfigProblem(
+            f"environment variable {CONFIG_VARIABLE}" if from_variable else "config file",
+            label,
+            f"cannot read the configuration file ({error.strerror or error})",
+            f"check the path: relative paths start from the current directory, so this one is {absolute}",
+        )]) from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise ConfigError([ConfigProblem(
+            label, raw[max(0, error.start - 20):error.end + 20], "a TOML file must be UTF-8", "save the file as UTF-8",
+        )]) from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        message = str(error)
+        position = _TOML_POSITION_RE.search(message)
+        line = int(position["line"]) if position else None
+        lines = text.splitlines()
+        shown = lines[line - 1] if line is not None and 0 < line <= len(lines) else None
+        column = f", column {position['column']}" if position else ""
+        raise ConfigError([ConfigProblem(
+            f"{label}, line {line}" if line is not None else label,
+            shown,
+            f"not valid TOML: {_TOML_POSITION_RE.sub('', message)}",
+            f"correct the TOML syntax at line {line}{column} (strings need quotes; lists are [\"a\", \"b\"]; "
+            "booleans are true/false)" if line is not None else "correct the TOML syntax",
+        )]) from None
+    return _ConfigFile(label, text, data)
+
+
+def _file_options(file: _ConfigFile, problems: list[ConfigProblem]) -> tuple[dict[str, Any], dict[str, int]]:
+    """The file's options, with ``[[resources]]`` tables turned into ``{path: options}``.
+
+    Also returns each rule's index among the ``[[resources]]`` tables, to find its lines later.
+    """
+    options = dict(file.data)
+    rules_index: dict[str, int] = {}
+    tables = options.get(_RESOURCES_KEY)
+    if not isinstance(tables, list) or not any(isinstance(table, dict) for table in tables):
+        if isinstance(tables, dict):
+            problems.append(ConfigProblem(
+                file.where(file.top_level_line(_RESOURCES_KEY), _RESOURCES_KEY), tables,
+                "path rules are written as [[resources]] tables, one per path",
+                '[[resources]] then path = "/api/*" and the options of that path, on the lines below',
+            ))
+            del options[_RESOURCES_KEY]
+        return options, rules_index  # absent, a pattern or a list of patterns: the validator's business
+    rules: dict[str, Any] = {}
+    for index, table in enumerate(tables):
+        if isinstance(table, str):  # a bare pattern in a mixed array (TOML 1.0 allows it)
+            pattern, own = table, {}
+        elif isinstance(table, dict):
+            own = {key: value for key, value in table.items() if key != _PATH_KEY}
+            path = table.get(_PATH_KEY)
+            if not isinstance(path, str):
+                problems.append(ConfigProblem(
+                    file.where(file.rule_line(index, _PATH_KEY), f"{_RESOURCES_KEY}[{index}].{_PATH_KEY}"), path,
+                    "every [[resources]] table needs the path it applies to",
+                    'add path = "/api/*" (a string) to this table',
+                ))
+                continue
+            pattern = path
+        else:
+            problems.append(ConfigProblem(
+                file.where(file.top_level_line(_RESOURCES_KEY), f"{_RESOURCES_KEY}[{index}]"), table,
+                "a path rule is a [[resources]] table or a path pattern string",
+                '[[resources]] then path = "/api/*"',
+            ))
+            continue
+        if pattern in rules:
+            problems.append(ConfigProblem(
+                file.where(file.rule_line(index, _PATH_KEY), f"{_RESOURCES_KEY}[{pattern!r}]"), pattern,
+                f"a second rule for the same path (the first is {_rule_position(file, rules_index[pattern])})",
+                "merge the two tables into one",
+            ))
+            continue
+        rules[pattern] = own
+        rules_index[pattern] = index
+    options[_RESOURCES_KEY] = rules
+    return options, rules_index
+
+
+def _rule_position(file: _ConfigFile, index: int) -> str:
+    line = file.rule_line(index, None)
+    return f"at line {line + 1}" if line is not None else f"table {index + 1}"
+
+
+def dump_toml(options: Mapping[str, Any]) -> str:
+    """Write options (such as ``policy.describe()``) in the file format, so a policy can be shown as it would be written.
+
+    Options left at ``None`` are omitted (TOML has no null). A value TOML cannot hold (a callable,
+    a compiled pattern) is written as a comment naming it, so the output says what it could not show.
+    """
+    top = {key: value for key, value in options.items() if key != _RESOURCES_KEY}
+    lines = _toml_pairs(top)
+    rules = options.get(_RESOURCES_KEY)
+    if isinstance(rules, Mapping):
+        for pattern, own in rules.items():
+            lines += ["", "[[resources]]", *_toml_pairs({_PATH_KEY: pattern, **dict(own or {})})]
+    elif rules is not None:
+        lines += _toml_pairs({_RESOURCES_KEY: rules})
+    return "\n".join(lines) + "\n"
+
+
+def _toml_pairs(options: Mapping[str, Any]) -> list[str]:
+    lines = []
+    for key, value in options.items():
+        if value is None:
+            continue
+        text = _toml_value(value)
+        lines.append(f"{key} = {text}" if text is not None else f"# {key} = {value!r} (not expressible in TOML)")
+    return lines
+
+
+def _toml_value(value: Any) -> Optional[str]:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, str):
+        return json.dumps(value)  # JSON's string escapes are all valid in a TOML basic string
+    if isinstance(value, (list, tuple)):
+        items = [_toml_value(item) for item in value]
+        return None if None in items else "[" + ", ".join(item for item in items if item is not None) + "]"
+    return None
+
+
+# --- the environment -------------------------------------------------------------------------
+
+
+def _environment_options(environ: Mapping[str, str], problems: list[ConfigProblem]) -> dict[str, tuple[str, Any]]:
+    """``{option: (variable, value)}`` for every ``WSGI_CORS_*`` variable except the file's."""
+    found: dict[str, tuple[str, Any]] = {}
+    for variable in sorted(environ):
+        if not variable.startswith(ENV_PREFIX) or variable == CONFIG_VARIABLE:
+            continue
+        option = variable[len(ENV_PREFIX):].lower()
+        text = environ[variable]
+        where = f"environment variable {variable}"
+        if option not in KNOWN_OPTIONS:
+            close = difflib.get_close_matches(option, sorted(KNOWN_OPTIONS), n=1, cutoff=0.6)
+            fix = f"did you mean {env_variable(close[0])}?" if close else (
+                "the variables are " + ", ".join(env_variable(name) for name in sorted(KNOWN_OPTIONS)) + f" and {CONFIG_VARIABLE}")
+            problems.append(ConfigProblem(where, text, "not a wsgi_cors setting", fix))
+            continue
+        if not text.strip():
+            problems.append(ConfigProblem(where, text, "the variable is set but empty",
+                                          f"unset {variable} to use the default, or give it a value"))
+            continue
+        if option in BOOLEAN_OPTIONS:
+            word = text.strip().lower()
+            if word not in _TRUE_WORDS | _FALSE_WORDS:
+                problems.append(ConfigProblem(where, text, "not a boolean",
+                                              f"write {variable}=true or {variable}=false (1/0 and yes/no work too)"))
+                continue
+            found[option] = (variable, word in _TRUE_WORDS)
+        elif option in INTEGER_OPTIONS:
+            stripped = text.strip()
+            # Not a number: passed on as text so the validator explains what it expects.
+            found[option] = (variable, int(stripped) if stripped.isascii() and stripped.isdigit() else stripped)
+        elif option in LIST_OPTIONS:
+            found[option] = (variable, split_list(text))
+        else:  # pragma: no cover - the sets above cover KNOWN_OPTIONS (tested)
+            found[option] = (variable, text)
+    return found
+
+
+# --- putting it together ---------------------------------------------------------------------
+
+
+class _Provenance:
+    """Says where an option's value was written, to prefix the validator's ``where`` with it."""
+
+    def __init__(self, file: Optional[_ConfigFile], rules_index: Mapping[str, int],
+                 variables: Mapping[str, str], in_file: frozenset[str]) -> None:
+        self.file = file
+        self.rules_index = rules_index
+        self.variables = variables  # option -> the environment variable that set it
+        self.in_file = in_file  # top-level keys the file sets and nothing overrides
+
+    def place(self, where: str, value: Any = None) -> str:
+        """``cors.toml, line 4``, ``environment variable WSGI_CORS_ORIGINS``, or "" (code or default)."""
+        rule = _RULE_WHERE_RE.match(where)
+        option = _OPTION_WHERE_RE.match(where)
+        key = _RESOURCES_KEY if rule else option["key"] if option else None
+        if key is None:
+            return ""
+        if key in self.variables:
+            return f"environment variable {self.variables[key]}"
+        if self.file is None or key not in self.in_file:
+            return ""
+        if rule:
+            pattern = ast.literal_eval(rule["pattern"])
+            line = self.file.rule_line(self.rules_index.get(pattern), rule["key"], value)
+        else:
+            line = self.file.top_level_line(key, value)
+        return self.file.where(line)
+
+    def locate(self, problem: ConfigProblem) -> ConfigProblem:
+        place = self.place(problem.where, problem.value)
+        return problem._replace(where=f"{place}: {problem.where}") if place else problem
+
+    def locate_warning(self, message: str) -> str:
+        """The validator words a warning as ``<where>=<value>: ...`` or ``resources['/x'] ...``."""
+        place = self.place(message)
+        return f"{place}: {message}" if place else message
+
+
+def _load(
+    config: Optional[StrPath],
+    environ: Optional[Mapping[str, str]],
+    overrides: Optional[Mapping[str, Any]],
+    *,
+    reemit_warnings: bool,
+) -> LoadedConfig:
+    environ = os.environ if environ is None else environ
+    overrides = dict(overrides or {})
+    problems: list[ConfigProblem] = []
+    sources: list[str] = []
+
+    from_variable = config is None and bool(environ.get(CONFIG_VARIABLE))
+    path = environ.get(CONFIG_VARIABLE) if from_variable else config
+    file = _read_file(path, from_variable) if path is not None else None  # unreadable: nothing else can be checked
+    options: dict[str, Any] = {}
+    rules_index: dict[str, int] = {}
+    if file is not None:
+        options, rules_index = _file_options(file, problems)
+        sources.append(file.label)
+
+    variables: dict[str, str] = {}
+    for option, (variable, value) in _environment_options(environ, problems).items():
+        options[option] = value
+        variables[option] = variable
+        sources.append(variable)
+    options.update(overrides)
+    if overrides:
+        sources.append(OVERRIDES_SOURCE)
+    for option in overrides:
+        variables.pop(option, None)
+    in_file = frozenset(key for key in (file.data if file else ()) if key not in variables and key not in overrides)
+    provenance = _Provenance(file, rules_index, variables, in_file)
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            policy = CORSPolicy(**options)
+        except ConfigError as error:
+            problems.extend(provenance.locate(problem) for problem in error.problems)
+    if problems:
+        raise ConfigError(problems)
+    if reemit_warnings:
+        stacklevel = user_stacklevel()
+        for warning in caught:
+            message = str(warning.message)
+            if issubclass(warning.category, CORSConfigWarning):
+                message = provenance.locate_warning(message)
+            warnings.warn(message, warning.category, stacklevel=stacklevel)
+    return LoadedConfig(options, policy, tuple(sources))

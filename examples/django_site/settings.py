@@ -13,7 +13,8 @@ DEBUG = False
 # "localhost" is what WebTest sends; "127.0.0.1" is what a local gunicorn or runserver sees.
 ALLOWED_HOSTS = ["localhost", "127.0.0.1", "testserver"]
 
-ROOT_URLCONF = "django_site.urls"
+# Relative to this package, so the project works as "django_site" (from examples/) and as "examples.django_site".
+ROOT_URLCONF = f"{__package__}.urls"
 INSTALLED_APPS: list[str] = []
 MIDDLEWARE = ["django.middleware.common.CommonMiddleware"]
 DATABASES: dict[str, dict[str, str]] = {}

@@ -14,7 +14,7 @@ from django.core.wsgi import get_wsgi_application
 
 from wsgi_cors import CORSMiddleware
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "django_site.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", f"{__package__}.settings")
 
 application = CORSMiddleware(
     get_wsgi_application(),

@@ -21,11 +21,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Generic, Optional, Pattern, Sequence, TypeVar, Union
+from typing import Callable, Generic, Optional, Pattern, Sequence, TypeVar, Union
 
 __all__ = ["PathRule", "PathMatcher", "literal_prefix", "PathPattern"]
 
 T = TypeVar("T")
+U = TypeVar("U")
 PathPattern = Union[str, "Pattern[str]"]
 
 _REGEX_HINT_CHARACTERS = frozenset("*\\]?$^[]()")
@@ -119,6 +120,7 @@ class PathMatcher(Generic[T]):
     """Finds the rule that covers a path: a dict for exact paths, then one combined regex in precedence order."""
 
     def __init__(self, rules: Sequence[PathRule[T]]) -> None:
+        self._given = tuple(rules)
         exact: dict[str, PathRule[T]] = {}
         patterns: list[PathRule[T]] = []
         self.shadowed: list[tuple[PathRule[T], PathRule[T]]] = []  # (rule that never matches, the rule covering it)
@@ -144,7 +146,30 @@ class PathMatcher(Generic[T]):
         self.always: Optional[T] = None
         if not exact and patterns and patterns[0].prefix == "" and _covers_everything_under_prefix(patterns[0]):
             self.always = patterns[0].target  # e.g. the default "/*": every path, no matching needed
-        self._combined, self._targets = self._combine(patterns)
+        self._by_prefix = self._index_by_prefix(patterns)
+        self._combined, self._targets = self._combine(patterns) if self._by_prefix is None else (None, {})
+
+    def map_targets(self, function: Callable[[T], U]) -> "PathMatcher[U]":
+        """The same rules, in the same order, with each target replaced by ``function(target)``."""
+        return PathMatcher([PathRule(rule.pattern, function(rule.target), rule.index) for rule in self._given])
+
+    @staticmethod
+    def _index_by_prefix(patterns: Sequence[PathRule[T]]) -> Optional[tuple[tuple[int, dict[str, tuple[tuple["Pattern[str]", T], ...]]], ...]]:
+        """Patterns grouped by literal prefix, longest first: a path is tried only against the rules that can match it.
+
+        Every path a pattern matches starts with its literal prefix, so one dict look-up per distinct
+        prefix length finds the candidates; within a prefix, precedence order is kept.
+        """
+        if len(patterns) < 2:
+            return None
+        by_length: dict[int, dict[str, list[tuple["Pattern[str]", T]]]] = {}
+        for rule in patterns:
+            regex = rule.regex
+            if regex is None or regex.flags & ~re.UNICODE:
+                return None  # IGNORECASE or VERBOSE: the prefix is not compared character for character
+            by_length.setdefault(len(rule.prefix), {}).setdefault(rule.prefix, []).append((regex, rule.target))
+        return tuple((length, {prefix: tuple(candidates) for prefix, candidates in table.items()})
+                     for length, table in sorted(by_length.items(), reverse=True))
 
     @staticmethod
     def _combine(patterns: Sequence[PathRule[T]]) -> tuple[Optional["Pattern[str]"], dict[str, T]]:
@@ -171,6 +196,14 @@ class PathMatcher(Generic[T]):
         target = self._exact.get(path)
         if target is not None:
             return target
+        if self._by_prefix is not None:
+            for length, table in self._by_prefix:
+                candidates = table.get(path[:length])
+                if candidates is not None:
+                    for regex, candidate in candidates:
+                        if regex.match(path) is not None:
+                            return candidate
+            return None
         if self._combined is not None:
             found = self._combined.match(path)
             # The rule's own group closes after any group inside it, so it is the last group.

@@ -15,13 +15,14 @@ from __future__ import annotations
 
 import copy
 import enum
+import re
 from operator import itemgetter
 from http import HTTPStatus
 from typing import Any, Optional
 
 from .config import RuleSettings, Settings, build_settings
 from .escaping import display
-from .headers import is_token, parse_request_header_names
+from .headers import MAX_REQUEST_HEADER_NAMES, MAX_REQUEST_HEADERS_LENGTH, TOKEN, is_token, parse_request_header_names
 
 __all__ = ["CORSPolicy", "Decision", "RequestKind", "Headers"]
 
@@ -125,6 +126,12 @@ ACTUAL, PREFLIGHT = RequestKind.ACTUAL, RequestKind.PREFLIGHT
 class _CompiledRule:
     """One path rule with every constant part of its responses prepared."""
 
+    __slots__ = ("settings", "path", "exact", "match_beyond_exact", "methods", "allow_all_headers", "allow_header_names",
+                 "allow_header_regex", "allow_private_network", "wildcard", "vary_actual", "vary_preflight", "actual_tail",
+                 "wildcard_actual", "preflight_head", "preflight_max_age", "preflight_tail", "preflight_status",
+                 "rejected_preflight_status", "not_cors_headers", "not_cors", "only_exact", "any_browser_header_list",
+                 "allowed_names_superset")
+
     def __init__(self, settings: RuleSettings) -> None:
         self.settings = s = settings
         self.path = s.path
@@ -162,18 +169,20 @@ class _CompiledRule:
             not_cors_headers: Headers = ((ACAO, static_origin),) + self.actual_tail
         else:
             not_cors_headers = self.vary_actual
+        self.not_cors_headers = not_cors_headers
         self.not_cors = Decision(RequestKind.NOT_CORS, True, None, None, self.path, not_cors_headers, None)
-        # The decision for an allowed actual request from each exact origin does not depend on the
-        # request at all, so it is built here, once (a dict the size of the configuration, not a cache).
-        self.allowed_actual: dict[str, Decision] = {
-            origin: Decision(RequestKind.ACTUAL, True, None, None, self.path, ((ACAO, origin),) + self.actual_tail, None)
-            for origin in s.origins.exact
-        }
+        # When nothing but the exact set can admit an origin, every other origin gets vary_actual.
+        self.only_exact = not s.origins.needs_slow_path
+        # A browser's Access-Control-Request-Headers (lower-case names, comma-separated, no white space)
+        # is checked in C-level passes: a character-class regex when any name is allowed, a subset test
+        # against the allowed names otherwise. Anything else takes the general, bounded parser.
+        self.any_browser_header_list = _BROWSER_HEADER_LIST_RE.fullmatch if s.allow_all_headers else None
+        self.allowed_names_superset = (s.allow_header_names.issuperset
+                                       if not s.allow_all_headers and s.allow_header_regex is None else None)
 
     def actual(self, origin: str, path: str) -> Decision:
-        allowed = self.allowed_actual.get(origin)
-        if allowed is not None:
-            return allowed
+        if origin in self.exact:
+            return _decision(Decision, (ACTUAL, True, None, None, self.path, ((ACAO, origin), *self.actual_tail), None, None))
         reason = self.match_beyond_exact(origin)
         if reason is None:
             headers = self.wildcard_actual if self.wildcard else ((ACAO, origin),) + self.actual_tail
@@ -200,7 +209,14 @@ class _CompiledRule:
         else:
             allow_methods = ()
         allow_headers: Headers = ()
-        if request_headers:
+        if not request_headers:
+            pass
+        elif len(request_headers) <= MAX_REQUEST_HEADERS_LENGTH and request_headers.count(",") < MAX_REQUEST_HEADER_NAMES and (
+            (self.any_browser_header_list is not None and self.any_browser_header_list(request_headers) is not None)
+            or (self.allowed_names_superset is not None and self.allowed_names_superset(request_headers.split(",")))
+        ):
+            allow_headers = ((ACAH, request_headers.replace(",", ", ")),)
+        else:
             names = parse_request_header_names(request_headers)
             if names is None:
                 return self._reject_preflight("request-headers-malformed", request_headers, path)
@@ -226,6 +242,10 @@ class _CompiledRule:
         return _decision(Decision, (PREFLIGHT, True, None, None, self.path, headers, self.preflight_status, None))
 
 
+# A request-header list in the browser's own form: lower-case tokens separated by commas, no white space.
+_BROWSER_HEADER_LIST_RE = re.compile("{name}(?:,{name})*".format(name=TOKEN.replace("A-Za-z", "a-z")))
+
+
 class CORSPolicy:
     """A validated, compiled, immutable CORS configuration.
 
@@ -234,17 +254,18 @@ class CORSPolicy:
     warns with a :class:`~wsgi_cors.errors.CORSConfigWarning`. Then call :meth:`evaluate` per request.
     """
 
-    __slots__ = ("_settings", "_rules", "_match_rule", "_always_rule", "intercept_exceptions", "__weakref__")
+    __slots__ = ("_settings", "_rules", "_match_rule", "_always_rule", "covering_rule", "intercept_exceptions", "__weakref__")
 
     def __init__(self, **options: Any) -> None:
         settings: Settings = build_settings(options)
         self._settings = settings
-        compiled = {id(rule.target): _CompiledRule(rule.target) for rule in settings.rules.ordered}
-        self._rules = tuple(compiled[id(rule.target)] for rule in settings.rules.ordered)
-        lookup = _RuleLookup(settings.rules, compiled)
-        self._match_rule = lookup.match
-        self._always_rule = lookup.always  # the rule covering every path, when there is one (the default "/*")
+        matcher = settings.rules.map_targets(_CompiledRule)
+        self._rules = tuple(rule.target for rule in matcher.ordered)
+        self._match_rule = matcher.match
+        self._always_rule = matcher.always  # the rule covering every path, when there is one (the default "/*")
         self.intercept_exceptions = settings.intercept_exceptions
+        #: The rule that covers every path, for the middleware's fast path (None: every request takes evaluate()).
+        self.covering_rule = None if settings.intercept_exceptions else matcher.always
 
     def evaluate(
         self,
@@ -287,22 +308,6 @@ class CORSPolicy:
 
     def __repr__(self) -> str:
         return f"CORSPolicy(rules={list(self.rules)!r})"
-
-
-class _RuleLookup:
-    """Maps a path to its compiled rule through the settings' path matcher."""
-
-    __slots__ = ("_match", "_compiled", "always")
-
-    def __init__(self, matcher: Any, compiled: dict[int, _CompiledRule]) -> None:
-        self._match = matcher.match
-        self._compiled = compiled
-        always = matcher.always
-        self.always = None if always is None else compiled[id(always)]
-
-    def match(self, path: str) -> Optional[_CompiledRule]:
-        target = self._match(path)
-        return None if target is None else self._compiled[id(target)]
 
 
 def _uncovered(method: str, path: str, origin: Optional[str], request_method: Optional[str]) -> Decision:

@@ -1,0 +1,77 @@
+"""The middleware's fast path (no Decision for the commonest requests) sends exactly what evaluate() decides."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Optional
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from wsgi_cors import CORSMiddleware, CORSPolicy
+from wsgi_cors.middleware import merge_headers
+
+APP_HEADERS = [("Content-Type", "text/plain"), ("Vary", "Accept-Encoding"), ("Access-Control-Allow-Origin", "*")]
+POLICY_OPTIONS: list[dict[str, Any]] = [
+    {},
+    {"origins": ["https://app.example.com", "https://b.example.com", "null"], "supports_credentials": True, "expose_headers": ["X-T"]},
+    {"origins": "https://app.example.com", "always_send": False},
+    {"origins": ["https://app.example.com", "https://*.example.org"]},
+    {"send_wildcard": True},
+    {"origins": ["https://app.example.com"], "vary_header": False},
+    {"resources": {r"/api/.*": {"origins": ["https://app.example.com"]}}},
+]
+
+
+def app(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+    start_response("200 OK", list(APP_HEADERS))
+    return [b"ok"]
+
+
+def sent_headers(middleware: CORSMiddleware, environ: dict[str, Any]) -> list[tuple[str, str]]:
+    captured: list[list[tuple[str, str]]] = []
+    list(middleware(environ, lambda status, headers, exc_info=None: captured.append(headers)))
+    return captured[0]
+
+
+origins = st.one_of(st.none(), st.sampled_from(["", "null", "https://app.example.com", "https://b.example.com", "https://evil.example",
+                                                "https://x.example.org", "https://app.example.com\r\n", "HTTPS://APP.EXAMPLE.COM"]),
+                    st.text(max_size=30))
+methods = st.sampled_from(["GET", "POST", "PUT", "HEAD", "DELETE"])
+paths = st.sampled_from(["/", "/api/x", "//api/x", "/other"])
+
+
+@pytest.mark.parametrize("listening", ["nobody", "logging", "hook"])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+          derandomize=True)
+@given(index=st.integers(0, len(POLICY_OPTIONS) - 1), origin=origins, method=methods, path=paths)
+def test_fast_path_headers_equal_the_engines_decision(listening: str, index: int, origin: Optional[str], method: str, path: str) -> None:
+    policy = CORSPolicy(**POLICY_OPTIONS[index])
+    hook = (lambda decision, environ: None) if listening == "hook" else None
+    middleware = CORSMiddleware(app, policy=policy, on_reject=hook)
+    logger = logging.getLogger("wsgi_cors")
+    previous = logger.level
+    logger.setLevel(logging.INFO if listening == "logging" else logging.WARNING)
+    try:
+        environ = {"REQUEST_METHOD": method, "PATH_INFO": path}
+        if origin is not None:
+            environ["HTTP_ORIGIN"] = origin
+        decision = policy.evaluate(method, "/" + path.lstrip("/"), origin)
+        expected = list(APP_HEADERS) if decision.rule is None else merge_headers(list(APP_HEADERS), decision.headers)
+        assert sent_headers(middleware, environ) == expected
+    finally:
+        logger.setLevel(previous)
+
+
+def test_the_fast_path_is_used_only_for_a_single_covering_rule() -> None:
+    assert CORSPolicy().covering_rule is not None
+    assert CORSPolicy(resources={r"/api/.*": {}}).covering_rule is None
+    assert CORSPolicy(intercept_exceptions=True).covering_rule is None
+
+
+def test_a_rejection_is_still_reported_when_someone_listens() -> None:
+    seen: list[str] = []
+    middleware = CORSMiddleware(app, origins=["https://app.example.com"], on_reject=lambda decision, environ: seen.append(decision.reason or ""))
+    sent_headers(middleware, {"REQUEST_METHOD": "GET", "PATH_INFO": "/", "HTTP_ORIGIN": "https://evil.example"})
+    assert seen == ["origin-not-allowed"]

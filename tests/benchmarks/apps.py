@@ -53,8 +53,9 @@ class StaticCORS:
         extra = self.actual_headers
 
         def start_with_cors(status: str, headers: Headers, exc_info: Any = None) -> Any:
-            headers.extend(extra)
-            return start_response(status, headers, exc_info)
+            # A new list, not headers.extend(): an app may pass the same list on every call, and
+            # extending it in place would grow it request after request. Any correct middleware pays this.
+            return start_response(status, headers + extra, exc_info)
 
         return self.app(environ, start_with_cors)
 

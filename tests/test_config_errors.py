@@ -231,3 +231,12 @@ def test_a_top_level_warning_is_emitted_once_when_a_rule_has_its_own_options() -
     with pytest.warns(CORSConfigWarning) as caught:
         CORSPolicy(max_age=9000, resources={r"/api/*": {"supports_credentials": False}, r"/other/*": {"methods": ["GET"]}})
     assert [str(warning.message).split(":")[0] for warning in caught] == ["max_age=9000"]
+
+
+def test_null_with_credentials_warns() -> None:
+    with pytest.warns(InsecureConfigWarning, match="any sandboxed iframe"):
+        CORSPolicy(origins=["https://app.example.com", "null"], supports_credentials=True)
+
+
+def test_a_regex_admitting_every_https_origin_with_credentials_is_refused() -> None:
+    assert "list the trusted origins" in only_problem(origins=[r"https://.*"], supports_credentials=True).fix

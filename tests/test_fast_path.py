@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import logging
+import warnings
 from typing import Any, Optional
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from wsgi_cors import CORSMiddleware, CORSPolicy
+from wsgi_cors import CORSMiddleware, CORSPolicy, InsecureConfigWarning
 from wsgi_cors.middleware import merge_headers
 
 APP_HEADERS = [("Content-Type", "text/plain"), ("Vary", "Accept-Encoding"), ("Access-Control-Allow-Origin", "*")]
@@ -22,6 +23,11 @@ POLICY_OPTIONS: list[dict[str, Any]] = [
     {"origins": ["https://app.example.com"], "vary_header": False},
     {"resources": {r"/api/.*": {"origins": ["https://app.example.com"]}}},
 ]
+
+
+with warnings.catch_warnings():  # POLICY_OPTIONS[1] lists 'null' with credentials on purpose
+    warnings.simplefilter("ignore", InsecureConfigWarning)
+    POLICIES = [CORSPolicy(**options) for options in POLICY_OPTIONS]
 
 
 def app(environ: dict[str, Any], start_response: Any) -> list[bytes]:
@@ -47,7 +53,7 @@ paths = st.sampled_from(["/", "/api/x", "//api/x", "/other"])
           derandomize=True)
 @given(index=st.integers(0, len(POLICY_OPTIONS) - 1), origin=origins, method=methods, path=paths)
 def test_fast_path_headers_equal_the_engines_decision(listening: str, index: int, origin: Optional[str], method: str, path: str) -> None:
-    policy = CORSPolicy(**POLICY_OPTIONS[index])
+    policy = POLICIES[index]
     hook = (lambda decision, environ: None) if listening == "hook" else None
     middleware = CORSMiddleware(app, policy=policy, on_reject=hook)
     logger = logging.getLogger("wsgi_cors")

@@ -329,3 +329,8 @@ def test_preflight_status_defaults_to_200_with_an_empty_body() -> None:
 def test_preflight_status_204() -> None:
     response = preflight(cors_client(preflight_status=204))
     assert response.status == "204 No Content" and response.body == b""
+
+
+def test_always_send_never_sends_a_static_null() -> None:
+    """'null' is not an origin everyone shares: a request without Origin must not be told ACAO: null."""
+    assert cors_headers(cors_client(origins=["null"]).get("/")) == [("Vary", "Origin")]

@@ -14,7 +14,7 @@ from wsgi_cors import CORSPolicy, Decision, RequestKind
 ORIGIN = "https://app.example.com"
 
 
-ENGINE_MODULES = ("policy", "config", "origins", "headers", "paths", "errors", "escaping")
+ENGINE_MODULES = ("policy", "config", "origins", "headers", "paths", "errors", "escaping", "publicsuffix")
 
 
 def imported_modules(module: str) -> set[str]:
@@ -34,7 +34,8 @@ def test_the_engine_imports_nothing_of_wsgi(module: str) -> None:
     """The engine stays sans-IO: it imports only the standard library and other engine modules, never the WSGI shell."""
     for name in imported_modules(module):
         top = name.split(".")[0]
-        assert top in sys.stdlib_module_names or name in {f"wsgi_cors.{other}" for other in ENGINE_MODULES} or name == "__future__", name
+        assert (top in sys.stdlib_module_names or name in {f"wsgi_cors.{other}" for other in ENGINE_MODULES}
+                or name == "__future__" or top == "publicsuffixlist"), name
         assert top not in ("wsgiref", "werkzeug", "webob") and name != "wsgi_cors.middleware", name
 
 
@@ -160,7 +161,8 @@ def test_describe_lists_every_option_of_every_rule() -> None:
     assert described == {"intercept_exceptions": False, "resources": {"/*": {
         "origins": [ORIGIN], "methods": ["GET", "HEAD", "POST", "OPTIONS", "PUT", "PATCH", "DELETE"], "allow_headers": "*",
         "expose_headers": None, "supports_credentials": False, "max_age": None, "send_wildcard": False, "vary_header": True,
-        "automatic_options": True, "allow_private_network": False, "always_send": True, "preflight_status": 200}}}
+        "automatic_options": True, "allow_private_network": False, "always_send": True, "preflight_status": 200,
+        "allow_public_suffix_wildcards": False}}}
 
 
 def test_describe_returns_a_copy() -> None:

@@ -2,17 +2,27 @@
 
 from __future__ import annotations
 
-from typing import Optional
+import warnings
+
+from typing import Any, Optional
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from wsgi_cors import CORSPolicy, RequestKind
+from wsgi_cors import InsecureConfigWarning, CORSPolicy, RequestKind
+
+
+def insecure_on_purpose(**options: Any) -> CORSPolicy:
+    """A policy that lists 'null' with credentials on purpose, to fuzz that path; its InsecureConfigWarning is expected."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", InsecureConfigWarning)
+        return CORSPolicy(**options)
+
 
 POLICIES = [
     CORSPolicy(),
     CORSPolicy(send_wildcard=True, expose_headers=["X-Total"]),
-    CORSPolicy(origins=["https://app.example.com", "https://*.example.org", "http://localhost:*", r"https://[a-z]+\.example\.net", "null"],
+    insecure_on_purpose(origins=["https://app.example.com", "https://*.example.org", "http://localhost:*", r"https://[a-z]+\.example\.net", "null"],
                supports_credentials=True, allow_headers=["Content-Type", r"X-Custom-.*"], methods=["GET", "PUT"], max_age=600,
                allow_private_network=True),
     CORSPolicy(resources={r"/api/.*": {"origins": ["https://app.example.com"], "supports_credentials": True}, "/open": {"methods": "*"}}),

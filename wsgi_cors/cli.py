@@ -61,6 +61,7 @@ OPTION_HELP = {
     "automatic_options": "answer preflights in the middleware, before the application (default on)",
     "allow_private_network": "allow Private Network Access preflights",
     "always_send": "send the CORS headers on requests without Origin too (default on)",
+    "allow_public_suffix_wildcards": "with credentials, accept wildcards over public suffixes such as 'https://*.github.io'",
     "preflight_status": "status of an allowed preflight: 200 (default) or 204",
     "resources": "path patterns the policy covers (default '/*')",
     "intercept_exceptions": "turn an application exception into a 500 that carries CORS headers",

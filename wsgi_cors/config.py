@@ -20,6 +20,7 @@ from .errors import ConfigError, ConfigProblem, CORSConfigWarning, InsecureConfi
 from .headers import FORBIDDEN_METHODS, FORBIDDEN_RESPONSE_HEADERS, is_forbidden_request_header, is_token
 from .origins import REGEX_HINT_CHARACTERS, OriginMatcher, _Problems, insecure_origins, is_catch_all, parse_origins
 from .paths import PathMatcher, PathRule, is_regex
+from .publicsuffix import public_suffix_wildcards
 
 __all__ = ["DEFAULTS", "RULE_OPTIONS", "GLOBAL_OPTIONS", "RuleSettings", "Settings", "build_settings"]
 
@@ -39,6 +40,8 @@ DEFAULTS: dict[str, Any] = {
     "allow_private_network": False,
     "always_send": True,
     "preflight_status": 200,
+    # Not Flask-CORS's: a credentialed wildcard over a public suffix (https://*.github.io) is refused unless this is set.
+    "allow_public_suffix_wildcards": False,
 }
 RULE_OPTIONS = frozenset(DEFAULTS)
 GLOBAL_OPTIONS = frozenset({"resources", "intercept_exceptions"})
@@ -325,7 +328,8 @@ def _validate_rule_options(raw: Mapping[str, Any], where: Callable[[str], str], 
     """Validate the options of one rule; returns the normalised values keyed by option name."""
     values: dict[str, Any] = {}
     shown: dict[str, Any] = {}
-    for name in ("supports_credentials", "send_wildcard", "vary_header", "automatic_options", "allow_private_network", "always_send"):
+    for name in ("supports_credentials", "send_wildcard", "vary_header", "automatic_options", "allow_private_network", "always_send",
+                 "allow_public_suffix_wildcards"):
         values[name] = shown[name] = validator.boolean(where(name), raw[name])
     values["origins"] = parse_origins(raw["origins"], where("origins"), validator.problems)
     shown["origins"] = list(raw["origins"]) if _as_list(raw["origins"]) is not None and not isinstance(raw["origins"], str) else raw["origins"]
@@ -352,6 +356,17 @@ def _check_combinations(values: Mapping[str, Any], where: Callable[[str], str], 
             validator.error(where("expose_headers"), "*",
                             "with credentials, browsers read '*' in Access-Control-Expose-Headers as a header literally named '*'",
                             "list the header names to expose")
+        if not values["allow_public_suffix_wildcards"]:
+            for pattern in public_suffix_wildcards(origins):
+                validator.error(where("origins"), pattern,
+                                "anyone can register a name under this public suffix (Public Suffix List), so strangers' sites "
+                                "would read responses sent with the user's cookies",
+                                "list subdomains of a domain you control, e.g. 'https://*.myproject.github.io', or set "
+                                "allow_public_suffix_wildcards=True if every site under it is trusted")
+        if "null" in origins.exact:
+            validator.warn(where("origins"), "null",
+                           "'null' with credentials: any sandboxed iframe or data: page sends Origin: null and would read responses "
+                           "sent with the user's cookies", "remove 'null', or serve that content from a real origin")
         for origin in insecure_origins(origins):
             validator.warn(where("origins"), origin,
                            "a plain-http origin with credentials: anyone on the network path can inject script into it and read your responses",

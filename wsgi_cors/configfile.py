@@ -79,6 +79,7 @@ BOOLEAN_OPTIONS = frozenset(
         "automatic_options",
         "allow_private_network",
         "always_send",
+        "allow_public_suffix_wildcards",
         "intercept_exceptions",
     }
 )

@@ -22,6 +22,7 @@ __all__ = [
     "MAX_REQUEST_HEADERS_LENGTH",
     "MAX_REQUEST_HEADER_NAMES",
     "MAX_EMPTY_ELEMENTS",
+    "MAX_METHOD_LENGTH",
     "parse_request_header_names",
     "is_forbidden_request_header",
 ]
@@ -73,6 +74,8 @@ MAX_REQUEST_HEADERS_LENGTH = 8190
 MAX_REQUEST_HEADER_NAMES = 100
 # Empty list elements tolerated (intermediaries such as AWS API Gateway join split lines); rs/cors and jub0bs/cors use 16.
 MAX_EMPTY_ELEMENTS = 16
+# The longest method in the IANA HTTP Method Registry is UPDATEREDIRECTREF (17); 64 leaves room for private ones.
+MAX_METHOD_LENGTH = 64
 
 
 def is_token(value: str) -> bool:

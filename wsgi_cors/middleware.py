@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import logging
 import sys
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Optional
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Optional
 
 from .escaping import display
 from .policy import ACAO, CORSPolicy, Decision, Headers, status_line
@@ -198,18 +198,51 @@ class CORSMiddleware:
 
         if not policy.intercept_exceptions:
             return self.app(environ, start_cors_response)
+        return self._call_intercepting(environ, start_response, start_cors_response, cors_headers, path)
+
+    def _call_intercepting(self, environ: "WSGIEnvironment", start_response: "StartResponse",
+                           start_cors_response: "StartResponse", cors_headers: Headers, path: str) -> Iterable[bytes]:
+        """Run the app so that an exception before its first body chunk becomes a 500 carrying ``cors_headers``.
+
+        The first chunk is taken here, before the server can have sent the status line, because
+        that is where lazy bodies fail (a streaming view, a template rendered on iteration). The
+        app's iterable is closed either way; an exception after the first chunk reaches the server
+        exactly as it would without this option.
+        """
         try:
-            return self.app(environ, start_cors_response)
+            result = self.app(environ, start_cors_response)
         except Exception:
-            LOG.exception("unhandled exception in the wrapped application (%s %s); answering 500 with CORS headers",
-                          display(environ.get("REQUEST_METHOD") or ""), display(path))
-            start_response(
-                status_line(500),
-                merge_headers([("Content-Type", "text/plain; charset=utf-8"),
-                               ("Content-Length", str(len(_INTERNAL_ERROR_BODY)))], cors_headers),
-                sys.exc_info(),
-            )
-            return [_INTERNAL_ERROR_BODY]
+            return self._internal_error(environ, start_response, cors_headers, path)
+        if isinstance(result, (list, tuple)):
+            return result  # its items exist already: nothing can fail before the server sends them
+        file_wrapper = environ.get("wsgi.file_wrapper")
+        if isinstance(file_wrapper, type) and isinstance(result, file_wrapper):
+            return result  # keep the server's zero-copy sendfile path
+        try:
+            rest = iter(result)
+            first = next(rest, None)
+        except Exception:
+            close = getattr(result, "close", None)
+            if close is not None:
+                try:
+                    close()
+                except Exception:
+                    LOG.exception("close() of the failed response body raised")
+            return self._internal_error(environ, start_response, cors_headers, path)
+        return _PrefetchedBody(first, rest, result)
+
+    def _internal_error(self, environ: "WSGIEnvironment", start_response: "StartResponse", cors_headers: Headers,
+                        path: str) -> list[bytes]:
+        """Answer 500 with the CORS headers; called while the app's exception is being handled."""
+        LOG.exception("unhandled exception in the wrapped application (%s %s); answering 500 with CORS headers",
+                      display(environ.get("REQUEST_METHOD") or ""), display(path))
+        start_response(
+            status_line(500),
+            merge_headers([("Content-Type", "text/plain; charset=utf-8"),
+                           ("Content-Length", str(len(_INTERNAL_ERROR_BODY)))], cors_headers),
+            sys.exc_info(),
+        )
+        return [_INTERNAL_ERROR_BODY]
 
     def _rejected(self, decision: Decision, environ: "WSGIEnvironment") -> None:
         if LOG.isEnabledFor(logging.INFO):
@@ -228,6 +261,27 @@ class CORSMiddleware:
                 hook(decision, environ)
             except Exception:  # a metrics hook must not turn a CORS rejection into a server error
                 LOG.exception("the on_reject hook raised; the request goes on")
+
+
+class _PrefetchedBody:
+    """The app's body with its first chunk already taken (intercept_exceptions): the same bytes, and close() closes the app's iterable."""
+
+    __slots__ = ("_first", "_rest", "_result")
+
+    def __init__(self, first: Optional[bytes], rest: Iterator[bytes], result: Iterable[bytes]) -> None:
+        self._first = first
+        self._rest = rest
+        self._result = result
+
+    def __iter__(self) -> Iterator[bytes]:
+        if self._first is not None:
+            yield self._first
+            yield from self._rest
+
+    def close(self) -> None:
+        close = getattr(self._result, "close", None)
+        if close is not None:
+            close()
 
 
 def _empty_response(status: int) -> tuple[str, tuple[tuple[str, str], ...]]:

@@ -45,9 +45,12 @@ MAX_ORIGIN_LENGTH = 64 + 3 + 253 + 6
 REGEX_HINT_CHARACTERS = frozenset("*\\]?$^[]()")
 # Ports that browsers omit when they serialize an origin (URL standard "default port").
 DEFAULT_PORTS = {"http": "80", "https": "443", "ws": "80", "wss": "443", "ftp": "21"}
-# Probes used to tell a catch-all regex from a real allow-list: a regex that accepts all of these
-# unrelated origins accepts any origin an attacker can register.
-_CATCH_ALL_PROBES = ("https://attacker.example", "http://evil.test:8080", "https://a.b.c.invalid")
+# Probes used to tell a catch-all regex from a real allow-list: regexes that together accept all the
+# unrelated origins of one scheme accept any origin an attacker can set up (anyone can run an https site).
+_CATCH_ALL_PROBES = (
+    ("https://attacker.example", "https://evil.test:8443", "https://a.b.c.invalid"),
+    ("http://attacker.example", "http://evil.test:8080", "http://a.b.c.invalid"),
+)
 
 # Loose on hyphen placement and label length (harmless to reflect), strict on everything that is not.
 _LABEL = r"[a-z0-9_~-]+"
@@ -109,7 +112,7 @@ class OriginMatcher:
     @property
     def single_static_origin(self) -> Optional[str]:
         """The one origin this matcher admits, if it admits exactly one (a static ACAO is then possible)."""
-        if len(self.exact) == 1 and not self.needs_slow_path:
+        if len(self.exact) == 1 and not self.needs_slow_path and "null" not in self.exact:
             return next(iter(self.exact))
         return None
 
@@ -373,10 +376,11 @@ def _combine(regexes: list["Pattern[str]"]) -> Optional["Pattern[str]"]:
 
 
 def is_catch_all(matcher: OriginMatcher) -> bool:
-    """Whether the matcher's patterns admit every origin (the catch-all probes all pass)."""
+    """Whether the matcher's patterns admit every origin of a scheme (all the catch-all probes of that scheme pass)."""
     if matcher.allow_all:
         return True
-    return any(all(pattern.fullmatch(probe) for probe in _CATCH_ALL_PROBES) for pattern in matcher.regexes)
+    return any(all(any(pattern.fullmatch(probe) for pattern in matcher.regexes) for probe in probes)
+               for probes in _CATCH_ALL_PROBES)
 
 
 def insecure_origins(matcher: OriginMatcher) -> list[str]:

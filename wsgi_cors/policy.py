@@ -22,7 +22,7 @@ from typing import Any, Optional
 
 from .config import RuleSettings, Settings, build_settings
 from .escaping import display
-from .headers import MAX_REQUEST_HEADER_NAMES, MAX_REQUEST_HEADERS_LENGTH, TOKEN, is_token, parse_request_header_names
+from .headers import MAX_METHOD_LENGTH, MAX_REQUEST_HEADERS_LENGTH, MAX_REQUEST_HEADER_NAMES, TOKEN, is_token, parse_request_header_names
 
 __all__ = ["CORSPolicy", "Decision", "RequestKind", "Headers"]
 
@@ -58,6 +58,7 @@ _SENTENCES = {
     "header-not-allowed": "request header {detail} is not allowed by rule {rule} (Access-Control-Request-Headers)",
     "request-headers-malformed": "Access-Control-Request-Headers {detail} is not a bounded list of header names",
     "private-network-not-allowed": "private network access was requested but rule {rule} does not allow it",
+    "path-ambiguous": "the path {detail} has an empty or dot segment, which a router may resolve outside rule {rule}",
 }
 
 
@@ -189,6 +190,11 @@ class _CompiledRule:
             return _decision(Decision, (ACTUAL, True, None, None, self.path, headers, None, None))
         return _decision(Decision, (ACTUAL, False, reason, origin, self.path, self.vary_actual, None, path))
 
+    def refuse_ambiguous_path(self, preflight: bool, path: str) -> Decision:
+        if preflight:
+            return self._reject_preflight("path-ambiguous", path, path)
+        return _decision(Decision, (ACTUAL, False, "path-ambiguous", path, self.path, self.vary_actual, None, path))
+
     def _reject_preflight(self, reason: str, detail: Optional[str], path: str) -> Decision:
         return _decision(Decision, (PREFLIGHT, False, reason, detail, self.path, self.vary_preflight,
                                     self.rejected_preflight_status, path))
@@ -201,7 +207,7 @@ class _CompiledRule:
             if reason is not None:
                 return self._reject_preflight(reason, origin, path)
         if self.methods is None:
-            if not is_token(method):
+            if len(method) > MAX_METHOD_LENGTH or not is_token(method):  # it is echoed: bound it
                 return self._reject_preflight("method-not-allowed", method, path)
             allow_methods: Headers = ((ACAM, method),)
         elif method not in self.methods:
@@ -286,6 +292,9 @@ class CORSPolicy:
             return _uncovered(method, path, origin, request_method)
         if not origin:
             return rule.not_cors
+        # With one rule for every path, every spelling of a path gets the same answer: nothing to disagree on.
+        if rule is not self._always_rule and ("//" in path or "/." in path) and _is_ambiguous(path):
+            return rule.refuse_ambiguous_path(request_method is not None and method == "OPTIONS", path)
         if request_method is not None and method == "OPTIONS":
             return rule.preflight(origin, request_method, request_headers, request_private_network, path)
         return rule.actual(origin, path)
@@ -308,6 +317,17 @@ class CORSPolicy:
 
     def __repr__(self) -> str:
         return f"CORSPolicy(rules={list(self.rules)!r})"
+
+
+def _is_ambiguous(path: str) -> bool:
+    """Whether routers may disagree on what ``path`` names: it has an empty segment (``/a//b``) or a dot segment (``/a/../b``).
+
+    Werkzeug routes ``/public//x`` past a ``/public/<path:p>`` rule to the next one, Pyramid's
+    traversal resolves ``/public/../admin`` to ``/admin``, while a path rule reads both as under
+    ``/public/`` (CVE-2020-25032). Browsers resolve dot segments before sending, so only crafted
+    URLs (``..%2f``) and buggy URL joins have them; they get no CORS grant.
+    """
+    return "//" in path or any(segment in (".", "..") for segment in path.split("/"))
 
 
 def _uncovered(method: str, path: str, origin: Optional[str], request_method: Optional[str]) -> Decision:

@@ -1,0 +1,123 @@
+"""Shared mutable state between requests (anchors §3b; Starlette #510, jub0bs/cors #14 and 0.3.0, rs/cors #198).
+
+Starlette mutated a precomputed header dict per request, leaking one credentialed request's ACAO
+into later responses; jub0bs/cors and rs/cors handed precomputed header slices to code that
+could mutate them. Here every response gets a fresh header list, the compiled policy is
+immutable, and ``reconfigure`` swaps one reference.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any, Callable
+
+import pytest
+
+from wsgi_cors import CORSMiddleware, CORSPolicy
+
+from .wsgi_call import call, environ_for, hello_app
+
+FIRST = "https://first.example.com"
+SECOND = "https://second.example.com"
+
+
+def test_a_server_mutating_the_header_list_does_not_leak_into_the_next_response() -> None:
+    """Shared mutable state: a server that appends to (or clears) the list it is given cannot change later answers."""
+    middleware = CORSMiddleware(hello_app, origins=[FIRST, SECOND], supports_credentials=True)
+    lists: list[list[tuple[str, str]]] = []
+
+    def mutating_server_start_response(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Callable[[bytes], None]:
+        lists.append(headers)
+        headers.append(("Access-Control-Allow-Origin", "https://leaked.example"))
+        return lambda data: None
+
+    for origin in (FIRST, SECOND, FIRST):
+        list(middleware(environ_for("GET", "/", {"Origin": origin}), mutating_server_start_response))
+    assert [[value for name, value in headers if name == "Access-Control-Allow-Origin"] for headers in lists] == [
+        [FIRST, "https://leaked.example"], [SECOND, "https://leaked.example"], [FIRST, "https://leaked.example"]]
+    assert call(middleware, "GET", "/", {}).get("Access-Control-Allow-Origin") is None
+
+
+def test_a_preflight_answer_is_a_fresh_list_each_time() -> None:
+    """Shared mutable state: the middleware's own preflight answers never share a list between requests."""
+    middleware = CORSMiddleware(hello_app, origins=[FIRST])
+    seen: list[list[tuple[str, str]]] = []
+    preflight = {"Origin": FIRST, "Access-Control-Request-Method": "PUT"}
+
+    def start_response(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Callable[[bytes], None]:
+        seen.append(headers)
+        return lambda data: None
+
+    for _ in range(2):
+        middleware(environ_for("OPTIONS", "/", preflight), start_response)
+    assert seen[0] == seen[1] and seen[0] is not seen[1]
+    seen[0].clear()
+    assert call(middleware, "OPTIONS", "/", preflight).get("Access-Control-Allow-Origin") == FIRST
+
+
+def test_an_app_mutating_its_header_list_after_start_response_changes_nothing_sent() -> None:
+    """Shared mutable state: the server receives a merged copy, not the app's list."""
+    kept: list[list[tuple[str, str]]] = []
+
+    def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> list[bytes]:
+        headers = [("Content-Type", "text/plain")]
+        start_response("200 OK", headers)
+        kept.append(headers)
+        headers.append(("Access-Control-Allow-Origin", "*"))
+        return [b"x"]
+
+    response = call(CORSMiddleware(app, origins=[FIRST]), "GET", "/", {"Origin": FIRST})
+    assert response.values("Access-Control-Allow-Origin") == [FIRST]
+
+
+def test_decision_headers_are_immutable() -> None:
+    """Shared mutable state: a Decision (cached and shared for requests without Origin) cannot be changed by its user."""
+    decision = CORSPolicy(origins="*").evaluate("GET", "/", None)
+    assert isinstance(decision.headers, tuple) and all(isinstance(pair, tuple) for pair in decision.headers)
+    with pytest.raises(AttributeError):
+        decision.headers = ()
+
+
+def test_interleaved_credentialed_requests_each_get_their_own_origin() -> None:
+    """Shared mutable state (Starlette #510): a credentialed request's ACAO never shows up in another response."""
+    middleware = CORSMiddleware(hello_app, origins=[FIRST, SECOND], supports_credentials=True)
+    answers = [call(middleware, "GET", "/", {"Origin": origin}).get("Access-Control-Allow-Origin")
+               for origin in (FIRST, SECOND, "https://attacker.example", FIRST)]
+    assert answers == [FIRST, SECOND, None, FIRST]
+
+
+def test_reconfigure_during_requests_never_mixes_two_policies() -> None:
+    """Data race (jub0bs/cors 0.3.0): a request is judged wholly by the old or wholly by the new policy."""
+    old = CORSPolicy(origins=[FIRST], supports_credentials=True)
+    new = CORSPolicy(origins=[SECOND], expose_headers=["X-New"])
+    middleware = CORSMiddleware(hello_app, policy=old)
+    outcomes: list[dict[str, str]] = []
+    stop = threading.Event()
+
+    def client() -> None:
+        for number in range(300):
+            origin = FIRST if number % 2 else SECOND
+            outcomes.append({**call(middleware, "GET", "/", {"Origin": origin}).cors(), "origin": origin})
+
+    def swapper() -> None:
+        while not stop.is_set():
+            middleware.reconfigure(policy=new)
+            middleware.reconfigure(policy=old)
+
+    threads = [threading.Thread(target=client) for _ in range(3)]
+    swapping = threading.Thread(target=swapper)
+    swapping.start()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    stop.set()
+    swapping.join(timeout=60)
+    assert len(outcomes) == 900
+    consistent = [
+        {"origin": FIRST},
+        {"origin": SECOND},
+        {"origin": FIRST, "access-control-allow-origin": FIRST, "access-control-allow-credentials": "true"},
+        {"origin": SECOND, "access-control-allow-origin": SECOND, "access-control-expose-headers": "X-New"},
+    ]
+    assert all(outcome in consistent for outcome in outcomes)

@@ -1,0 +1,82 @@
+"""Unbounded header parsing and reflection (anchors §3b): no request header makes the middleware do or send unbounded work.
+
+Servers usually cap a header field (gunicorn: 8190 bytes), but not all do and the cap can be
+lifted (``limit_request_field_size=0``), so the engine bounds every value it reads itself:
+Origin by length before parsing, Access-Control-Request-Method before echoing it, paths only
+ever shown through the bounded ``display``.
+"""
+
+from __future__ import annotations
+
+import tracemalloc
+from typing import Any, Callable
+
+from wsgi_cors import CORSMiddleware, CORSPolicy
+from wsgi_cors.origins import MAX_ORIGIN_LENGTH
+
+from .wsgi_call import call, hello_app
+
+TRUSTED = "https://app.example.com"
+MEGABYTE = 1 << 20
+
+
+def peak_memory(function: Callable[[], Any]) -> int:
+    tracemalloc.start()
+    try:
+        function()
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def response_size(headers: list[tuple[str, str]]) -> int:
+    return sum(len(name) + len(value) + 4 for name, value in headers)
+
+
+def test_a_one_megabyte_origin_is_refused_by_length() -> None:
+    """Unbounded parsing: an Origin longer than any serialized origin is refused before any regex runs."""
+    policy = CORSPolicy(origins=["https://*.example.com"])
+    hostile = "https://" + "a." * (MEGABYTE // 2) + "example.com"
+    assert policy.evaluate("GET", "/", hostile).reason == "origin-malformed"
+    assert peak_memory(lambda: policy.evaluate("GET", "/", hostile)) < 4 << 10
+
+
+def test_the_longest_serialized_origin_is_still_judged() -> None:
+    """Unbounded parsing: the length cap leaves room for a 253-byte host with a port."""
+    host = ".".join(["a" * 63, "b" * 63, "c" * 63, "d" * 61])  # 253 bytes, the DNS maximum
+    origin = f"https://{host}:65535"
+    assert len(origin) <= MAX_ORIGIN_LENGTH
+    assert CORSPolicy(origins=[origin]).evaluate("GET", "/", origin).allowed
+
+
+def test_a_huge_request_method_is_not_echoed_when_any_method_is_allowed() -> None:
+    """Unbounded reflection: with methods='*' the requested method is echoed, so its length must be bounded."""
+    middleware = CORSMiddleware(hello_app, origins=[TRUSTED], methods="*")
+    response = call(middleware, "OPTIONS", "/", {"Origin": TRUSTED, "Access-Control-Request-Method": "X" * MEGABYTE})
+    assert response.code == 403
+    assert response.get("Access-Control-Allow-Methods") is None
+    assert response_size(response.headers) < 1000
+
+
+def test_a_registered_long_method_name_is_still_echoed() -> None:
+    """Unbounded reflection: real extension methods (IANA's longest is 17 characters) keep working with methods='*'."""
+    middleware = CORSMiddleware(hello_app, origins=[TRUSTED], methods="*")
+    response = call(middleware, "OPTIONS", "/", {"Origin": TRUSTED, "Access-Control-Request-Method": "UPDATEREDIRECTREF"})
+    assert response.get("Access-Control-Allow-Methods") == "UPDATEREDIRECTREF"
+
+
+def test_a_huge_private_network_header_is_only_compared() -> None:
+    """Unbounded parsing: Access-Control-Request-Private-Network is compared with 'true', never parsed or echoed."""
+    middleware = CORSMiddleware(hello_app, origins=[TRUSTED], allow_private_network=True)
+    response = call(middleware, "OPTIONS", "/", {
+        "Origin": TRUSTED, "Access-Control-Request-Method": "GET", "Access-Control-Request-Private-Network": "true" * MEGABYTE})
+    assert response.get("Access-Control-Allow-Private-Network") is None
+    assert response_size(response.headers) < 1000
+
+
+def test_a_huge_path_costs_no_more_than_the_path_rule_regex() -> None:
+    """Unbounded parsing: a 1 MiB PATH_INFO is matched once and never copied into headers."""
+    middleware = CORSMiddleware(hello_app, resources={r"/api/.*": {"origins": [TRUSTED]}})
+    response = call(middleware, "GET", "/api/" + "a" * MEGABYTE, {"Origin": TRUSTED})
+    assert response.get("Access-Control-Allow-Origin") == TRUSTED
+    assert response_size(response.headers) < 1000

@@ -144,27 +144,36 @@ class CORSMiddleware:
 
     def __call__(self, environ: "WSGIEnvironment", start_response: "StartResponse") -> Iterable[bytes]:
         policy = self._policy  # one read: a concurrent reconfigure() cannot mix two policies in one request
+        if environ.get("REQUEST_METHOD") == "OPTIONS" or policy.intercept_exceptions:
+            return self._evaluate_and_apply(policy, environ, start_response)
+        # The commonest requests are answered from the tables the engine built for their rule, with no
+        # Decision object. This is a transcription of evaluate() for these cases (tests/test_fast_path.py
+        # holds the two to the same output); anything else, or a rejection somebody listens for, takes
+        # the general path.
         rule = policy.covering_rule
-        if rule is not None and environ.get("REQUEST_METHOD") != "OPTIONS":
-            # The commonest requests on a policy with one rule for every path, answered from the tables
-            # the engine built for them, with no Decision object. This is a transcription of evaluate()
-            # for these cases (tests/test_fast_path.py holds the two to the same output); anything else,
-            # or a rejection somebody listens for, takes the general path.
-            origin = environ.get("HTTP_ORIGIN")
-            if not origin:
-                cors_headers = rule.not_cors_headers
-            elif origin in rule.exact:
-                cors_headers = ((ACAO, origin), *rule.actual_tail)
-            elif rule.only_exact and self.on_reject is None and not LOG.isEnabledFor(logging.INFO):
-                cors_headers = rule.vary_actual
-            else:
-                return self._evaluate_and_apply(policy, environ, start_response)
+        if rule is None:
+            path = environ.get("PATH_INFO") or "/"
+            if path[1:2] == "/" or path[0] != "/" or not path.isascii():
+                path = _router_path(path)
+            rule = policy.rule_for(path)
+            if rule is None:
+                return self.app(environ, start_response)  # no rule covers the path: not ours
+            if "//" in path or "/." in path:
+                return self._evaluate_and_apply(policy, environ, start_response)  # maybe ambiguous: the engine decides
+        origin = environ.get("HTTP_ORIGIN")
+        if not origin:
+            cors_headers = rule.not_cors_headers
+        elif origin in rule.exact:
+            cors_headers = ((ACAO, origin), *rule.actual_tail)
+        elif rule.only_exact and self.on_reject is None and not LOG.isEnabledFor(logging.INFO):
+            cors_headers = rule.vary_actual
+        else:
+            return self._evaluate_and_apply(policy, environ, start_response)
 
-            def start_cors_response(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Callable[[bytes], object]:
-                return start_response(status, merge_headers(headers, cors_headers), exc_info)
+        def start_cors_response(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Callable[[bytes], object]:
+            return start_response(status, merge_headers(headers, cors_headers), exc_info)
 
-            return self.app(environ, start_cors_response)
-        return self._evaluate_and_apply(policy, environ, start_response)
+        return self.app(environ, start_cors_response)
 
     def _evaluate_and_apply(self, policy: CORSPolicy, environ: "WSGIEnvironment", start_response: "StartResponse") -> Iterable[bytes]:
         """The general path: ask the engine for a Decision and carry it out."""

@@ -217,9 +217,10 @@ class _CompiledRule:
         allow_headers: Headers = ()
         if not request_headers:
             pass
-        elif len(request_headers) <= MAX_REQUEST_HEADERS_LENGTH and request_headers.count(",") < MAX_REQUEST_HEADER_NAMES and (
-            (self.any_browser_header_list is not None and self.any_browser_header_list(request_headers) is not None)
-            or (self.allowed_names_superset is not None and self.allowed_names_superset(request_headers.split(",")))
+        elif len(request_headers) <= MAX_REQUEST_HEADERS_LENGTH and (
+            (self.allowed_names_superset is not None and self.allowed_names_superset(request_headers.split(",")))
+            or (self.any_browser_header_list is not None and request_headers.count(",") < MAX_REQUEST_HEADER_NAMES
+                and self.any_browser_header_list(request_headers) is not None)
         ):
             allow_headers = ((ACAH, request_headers.replace(",", ", ")),)
         else:
@@ -260,7 +261,8 @@ class CORSPolicy:
     warns with a :class:`~wsgi_cors.errors.CORSConfigWarning`. Then call :meth:`evaluate` per request.
     """
 
-    __slots__ = ("_settings", "_rules", "_match_rule", "_always_rule", "covering_rule", "intercept_exceptions", "__weakref__")
+    __slots__ = ("_settings", "_rules", "_match_rule", "_always_rule", "covering_rule", "rule_for", "intercept_exceptions",
+                 "__weakref__")
 
     def __init__(self, **options: Any) -> None:
         settings: Settings = build_settings(options)
@@ -270,8 +272,10 @@ class CORSPolicy:
         self._match_rule = matcher.match
         self._always_rule = matcher.always  # the rule covering every path, when there is one (the default "/*")
         self.intercept_exceptions = settings.intercept_exceptions
-        #: The rule that covers every path, for the middleware's fast path (None: every request takes evaluate()).
-        self.covering_rule = None if settings.intercept_exceptions else matcher.always
+        # For the middleware's fast path: the rule that covers every path (None if there is none), and the
+        # look-up of the rule for a path (None: no rule covers it).
+        self.covering_rule = matcher.always
+        self.rule_for = matcher.match
 
     def evaluate(
         self,

@@ -67,6 +67,7 @@ async function attempt(label, path, init) {
   await attempt("PUT /api/items/2 (preflighted)", "/api/items/2", {method: "PUT",
       headers: {"Content-Type": "application/json", "Authorization": "Bearer demo-token"}, body: '{"name":"second"}'});
   await attempt("GET /public/status", "/public/status");
+  await attempt("GET /api/items with an unlisted X-Debug header", "/api/items", {headers: {"X-Debug": "1"}});
 })();
 </script>"""
 

@@ -50,7 +50,7 @@ def test_any_request_gives_a_safe_decision(policy: CORSPolicy, method: str, path
                                            private_network: Optional[str]) -> None:
     decision = policy.evaluate(method, path, origin, request_method, request_headers, private_network)  # never raises
     names = [name for name, _ in decision.headers]
-    for name, value in decision.headers:
+    for _name, value in decision.headers:
         assert "\r" not in value and "\n" not in value and "\x00" not in value
         value.encode("latin-1")  # a WSGI header value must be latin-1
         assert len(value) <= 1100, "nothing from the request is echoed wholesale"

@@ -310,7 +310,7 @@ def test_non_latin1_and_undecodable_values_from_a_server_are_handled(key: str, v
     env[key] = ("/" + value) if key == "PATH_INFO" else env.get(key, "") + value
     server = Server().run(validator(CORSMiddleware(validator(app_returning([b"x"])), origins=[ORIGIN])), env)
     assert server.sent is not None
-    for name, header_value in server.sent[1]:
+    for _name, header_value in server.sent[1]:
         header_value.encode("latin-1")
         assert value not in header_value
 

@@ -9,6 +9,7 @@ environment variables (``wsgi_cors.configfile``) end up here too, so there is on
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 import sys
 import warnings
@@ -375,6 +376,16 @@ def _check_combinations(values: Mapping[str, Any], where: Callable[[str], str], 
         validator.warn(where("send_wildcard"), True, "send_wildcard only has an effect with origins='*'", "remove send_wildcard=True")
 
 
+def _where_in_rule(label: str, own: frozenset[str], name: str) -> str:
+    """Name an option of a rule: the rule's own (``resources['/api/*'].max_age``) or the inherited top-level one."""
+    return f"{label}.{name}" if name in own else name
+
+
+def _rule_itself(label: str, name: str) -> str:
+    """Name the rule for a problem that involves several of its options."""
+    return label
+
+
 def build_settings(options: Mapping[str, Any]) -> Settings:
     """Validate keyword options into :class:`Settings`; raise ConfigError listing every problem, warn about smells."""
     validator = _Validator()
@@ -393,13 +404,13 @@ def build_settings(options: Mapping[str, Any]) -> Settings:
         if own:
             before_errors, before_warnings = len(validator.problems.errors), len(validator.problems.warnings)
             merged = {**top, **own}
-            values = _validate_rule_options(merged, lambda name: f"{label}.{name}" if name in own else name, validator)
+            values = _validate_rule_options(merged, functools.partial(_where_in_rule, label, frozenset(own)), validator)
             # Problems of inherited top-level options were already reported once; keep only the rule's own.
             for bucket, start in ((validator.problems.errors, before_errors), (validator.problems.warnings, before_warnings)):
                 rule_problems = bucket[start:]
                 del bucket[start:]
                 bucket.extend(problem for problem in rule_problems if problem[0].startswith(label))
-            combination_where: Callable[[str], str] = lambda name: label
+            combination_where: Callable[[str], str] = functools.partial(_rule_itself, label)
         else:
             values = top_values
             combination_where = lambda name: name

@@ -801,7 +801,7 @@ def markdown(report: Dict[str, Any]) -> str:
     lines += ["", "| workload | request |", "|---|---|"]
     lines += [f"| {workload['name']} | {workload['description']} |" for workload in report["workload_descriptions"]]
     lines += ["", "| target | measured | limit | |", "|---|---:|---:|---|"]
-    for key, entry in report["targets"].items():
+    for entry in report["targets"].values():
         if entry["limit"] is None:
             limit, verdict = "", "reference"
         else:

@@ -26,7 +26,6 @@ import argparse
 import http.client
 import importlib
 import json
-import os
 import re
 import signal
 import subprocess

@@ -7,24 +7,13 @@ bounds names and empty elements (``wsgi_cors.headers``); memory is measured with
 
 from __future__ import annotations
 
-import tracemalloc
-from typing import Any, Callable
 
 from wsgi_cors import CORSMiddleware, CORSPolicy
 from wsgi_cors.headers import MAX_EMPTY_ELEMENTS, MAX_REQUEST_HEADER_NAMES, MAX_REQUEST_HEADERS_LENGTH
 
-from .wsgi_call import call, hello_app
+from .wsgi_call import call, hello_app, peak_memory
 
 TRUSTED = "https://app.example.com"
-
-
-def peak_memory(function: Callable[[], Any]) -> int:
-    tracemalloc.start()
-    try:
-        function()
-        return tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
 
 
 def test_one_megabyte_of_commas_is_refused_without_allocating() -> None:

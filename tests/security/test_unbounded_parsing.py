@@ -8,25 +8,14 @@ ever shown through the bounded ``display``.
 
 from __future__ import annotations
 
-import tracemalloc
-from typing import Any, Callable
 
 from wsgi_cors import CORSMiddleware, CORSPolicy
 from wsgi_cors.origins import MAX_ORIGIN_LENGTH
 
-from .wsgi_call import call, hello_app
+from .wsgi_call import call, hello_app, peak_memory
 
 TRUSTED = "https://app.example.com"
 MEGABYTE = 1 << 20
-
-
-def peak_memory(function: Callable[[], Any]) -> int:
-    tracemalloc.start()
-    try:
-        function()
-        return tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
 
 
 def response_size(headers: list[tuple[str, str]]) -> int:

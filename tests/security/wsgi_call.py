@@ -6,6 +6,8 @@ as a browser sees it; the iterable is always closed, as PEP 3333 requires of a s
 
 from __future__ import annotations
 
+import tracemalloc
+
 import io
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Mapping, Optional
@@ -122,3 +124,13 @@ def no_control_characters(headers: list[tuple[str, str]]) -> bool:
 
 
 __all__ = ["Response", "call", "environ_for", "hello_app", "app_with_headers", "no_control_characters"]
+
+
+def peak_memory(function: Callable[[], Any]) -> int:
+    """Peak bytes traced while ``function`` runs."""
+    tracemalloc.start()
+    try:
+        function()
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()

@@ -5,7 +5,6 @@ from __future__ import annotations
 import ast
 import pathlib
 import re
-import sys
 
 import pytest
 
@@ -29,14 +28,17 @@ def imported_modules(module: str) -> set[str]:
     return names
 
 
+# What the engine may import: plain-data standard modules, the Public Suffix List, and itself. No WSGI, no I/O
+# (socket only for inet_aton, which parses legacy IPv4 spellings in configured origins).
+ENGINE_MAY_IMPORT = {"__future__", "copy", "dataclasses", "datetime", "difflib", "enum", "functools", "http", "ipaddress",
+                     "logging", "operator", "re", "socket", "sys", "typing", "warnings", "publicsuffixlist"}
+
+
 @pytest.mark.parametrize("module", ENGINE_MODULES)
 def test_the_engine_imports_nothing_of_wsgi(module: str) -> None:
-    """The engine stays sans-IO: it imports only the standard library and other engine modules, never the WSGI shell."""
+    """The engine stays sans-IO: it imports only plain-data standard modules and other engine modules, never the WSGI shell."""
     for name in imported_modules(module):
-        top = name.split(".")[0]
-        assert (top in sys.stdlib_module_names or name in {f"wsgi_cors.{other}" for other in ENGINE_MODULES}
-                or name == "__future__" or top == "publicsuffixlist"), name
-        assert top not in ("wsgiref", "werkzeug", "webob") and name != "wsgi_cors.middleware", name
+        assert name.split(".")[0] in ENGINE_MAY_IMPORT or name in {f"wsgi_cors.{other}" for other in ENGINE_MODULES}, name
 
 
 def test_a_request_without_origin_is_not_cors() -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-import time
+import tracemalloc
 
 import pytest
 
@@ -242,15 +242,19 @@ def test_8_private_network_access_is_off_by_default() -> None:
 
 # 9. Bounded parsing of Access-Control-Request-Headers ---------------------------------------
 
-def test_9_a_huge_request_headers_list_is_refused_fast_and_never_echoed() -> None:
+def test_9_a_huge_request_headers_list_is_refused_with_bounded_work_and_never_echoed() -> None:
+    """Bounded work, measured deterministically as memory; its speed is the benchmark's acrh-10k workload."""
     hostile = ",".join(f"x-h{i}" for i in range(10_000))
     policy = CORSPolicy()
-    started = time.perf_counter()
-    decision = policy.evaluate("OPTIONS", "/", ORIGIN, "PUT", hostile)
-    elapsed = time.perf_counter() - started
+    tracemalloc.start()
+    try:
+        decision = policy.evaluate("OPTIONS", "/", ORIGIN, "PUT", hostile)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
     assert (decision.allowed, decision.reason, decision.status) == (False, "request-headers-malformed", 403)
     assert all(len(value) < 200 for _, value in decision.headers)
-    assert elapsed < 0.5  # a generous bound against accidental quadratic behaviour, not a benchmark
+    assert peak < 16 * 1024  # no split, no copy of the 89 KB value
 
 
 def test_9_a_megabyte_of_commas_is_refused() -> None:

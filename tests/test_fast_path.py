@@ -19,6 +19,7 @@ POLICY_OPTIONS: list[dict[str, Any]] = [
     {"origins": ["https://app.example.com", "https://b.example.com", "null"], "supports_credentials": True, "expose_headers": ["X-T"]},
     {"origins": "https://app.example.com", "always_send": False},
     {"origins": ["https://app.example.com", "https://*.example.org"]},
+    {"origins": [r"https://[a-z]+\.example\.net", r"https://(a|b)\.example\.com"], "expose_headers": ["X-A"]},
     {"send_wildcard": True},
     {"origins": ["https://app.example.com"], "vary_header": False},
     {"resources": {r"/api/.*": {"origins": ["https://app.example.com"]}}},
@@ -42,7 +43,8 @@ def sent_headers(middleware: CORSMiddleware, environ: dict[str, Any]) -> list[tu
 
 
 origins = st.one_of(st.none(), st.sampled_from(["", "null", "https://app.example.com", "https://b.example.com", "https://evil.example",
-                                                "https://x.example.org", "https://app.example.com\r\n", "HTTPS://APP.EXAMPLE.COM"]),
+                                                "https://x.example.org", "https://app.example.com\r\n", "HTTPS://APP.EXAMPLE.COM",
+                                                "https://abc.example.net", "https://a.example.com", "https://ab.example.net.evil"]),
                     st.text(max_size=30))
 methods = st.sampled_from(["GET", "POST", "PUT", "HEAD", "DELETE"])
 paths = st.sampled_from(["/", "/api/x", "//api/x", "/other", "/api//x", "/api/../x", "/api/./x", "", "/api/café".encode().decode("latin-1")])
@@ -80,3 +82,24 @@ def test_a_rejection_is_still_reported_when_someone_listens() -> None:
     middleware = CORSMiddleware(app, origins=["https://app.example.com"], on_reject=lambda decision, environ: seen.append(decision.reason or ""))
     sent_headers(middleware, {"REQUEST_METHOD": "GET", "PATH_INFO": "/", "HTTP_ORIGIN": "https://evil.example"})
     assert seen == ["origin-not-allowed"]
+
+
+def test_an_origin_predicate_runs_once_per_request_even_when_a_hook_listens() -> None:
+    calls: list[str] = []
+
+    def predicate(origin: str) -> bool:
+        calls.append(origin)
+        return False
+
+    seen: list[str] = []
+    middleware = CORSMiddleware(app, origins=[predicate], on_reject=lambda decision, environ: seen.append(decision.reason or ""))
+    sent_headers(middleware, {"REQUEST_METHOD": "GET", "PATH_INFO": "/", "HTTP_ORIGIN": "https://tenant.example"})
+    assert (calls, seen) == (["https://tenant.example"], ["origin-not-allowed"])
+
+
+@pytest.mark.parametrize(("origin", "reason"), [("https://evil.example", "origin-not-allowed"), ("https://evil.example/x", "origin-malformed")])
+def test_listeners_get_the_precise_reason_on_an_exact_only_policy(origin: str, reason: str) -> None:
+    seen: list[str] = []
+    middleware = CORSMiddleware(app, origins=["https://app.example.com"], on_reject=lambda decision, environ: seen.append(decision.reason or ""))
+    sent_headers(middleware, {"REQUEST_METHOD": "GET", "PATH_INFO": "/", "HTTP_ORIGIN": origin})
+    assert seen == [reason]

@@ -23,7 +23,7 @@ import sys
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Optional
 
 from .escaping import display
-from .policy import ACAO, CORSPolicy, Decision, Headers, status_line
+from .policy import UNEXPLAINED, CORSPolicy, Decision, Headers, status_line
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
@@ -146,10 +146,10 @@ class CORSMiddleware:
         policy = self._policy  # one read: a concurrent reconfigure() cannot mix two policies in one request
         if environ.get("REQUEST_METHOD") == "OPTIONS" or policy.intercept_exceptions:
             return self._evaluate_and_apply(policy, environ, start_response)
-        # The commonest requests are answered from the tables the engine built for their rule, with no
-        # Decision object. This is a transcription of evaluate() for these cases (tests/test_fast_path.py
-        # holds the two to the same output); anything else, or a rejection somebody listens for, takes
-        # the general path.
+        # Actual requests are answered by the rule's own actual_headers(), without building a Decision;
+        # this is evaluate()'s dispatch for them (tests/test_fast_path.py holds the two to the same
+        # output). Preflights, intercept_exceptions, paths that may be ambiguous, and rejections somebody
+        # listens for take the general path.
         rule = policy.covering_rule
         if rule is None:
             path = environ.get("PATH_INFO") or "/"
@@ -163,12 +163,13 @@ class CORSMiddleware:
         origin = environ.get("HTTP_ORIGIN")
         if not origin:
             cors_headers = rule.not_cors_headers
-        elif origin in rule.exact:
-            cors_headers = ((ACAO, origin), *rule.actual_tail)
-        elif rule.only_exact and self.on_reject is None and not LOG.isEnabledFor(logging.INFO):
-            cors_headers = rule.vary_actual
         else:
-            return self._evaluate_and_apply(policy, environ, start_response)
+            cors_headers, refused = rule.actual_headers(origin, False)  # False: no need to explain a refusal
+            if refused is not None and (self.on_reject is not None or LOG.isEnabledFor(logging.INFO)):
+                # Somebody listens for rejections: they get the full Decision, with its reason.
+                if refused is UNEXPLAINED:
+                    return self._evaluate_and_apply(policy, environ, start_response)  # cheap to ask again: no user code ran
+                self._rejected(rule.refused_actual(origin, refused, environ.get("PATH_INFO") or "/"), environ)
 
         def start_cors_response(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Callable[[bytes], object]:
             return start_response(status, merge_headers(headers, cors_headers), exc_info)

@@ -23,6 +23,11 @@ import ipaddress
 import logging
 import re
 import socket
+
+try:  # the regex parser, to read a pattern's fixed ending (dotted_literal_suffix)
+    from re import _parser as _sre_parse  # type: ignore[attr-defined]  # Python 3.11+
+except ImportError:  # pragma: no cover - Python 3.9 and 3.10
+    import sre_parse as _sre_parse
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Optional, Pattern, Union
 
@@ -100,8 +105,15 @@ class OriginMatcher:
     any_port_hosts: frozenset[tuple[str, str]] = frozenset()
     # (scheme, parent domain) -> ports allowed for its subdomains ("" = no port, "*" = any).
     subdomains: dict[tuple[str, str], frozenset[str]] = field(default_factory=dict)
-    regex: Optional["Pattern[str]"] = None
+    # Every regex, as configured (for the configuration checks).
     regexes: tuple["Pattern[str]", ...] = ()
+    # Regexes whose matches all end with a fixed dotted text (".example.com"), keyed by that text: a request
+    # origin is tried only against the regexes keyed by one of its own dotted endings.
+    regexes_by_suffix: dict[str, tuple["Pattern[str]", ...]] = field(default_factory=dict)
+    # The other regexes, combined into one alternation (None: none, or they cannot be combined)...
+    other_regex: Optional["Pattern[str]"] = None
+    # ...and one by one, when they cannot be combined.
+    other_regexes: tuple["Pattern[str]", ...] = ()
     predicates: tuple[OriginPredicate, ...] = ()
 
     @property
@@ -133,10 +145,17 @@ class OriginMatcher:
                     if ports is not None and (port in ports or "*" in ports):
                         return None
                     dot = host.find(".", dot + 1)
-        if self.regex is not None:
-            if self.regex.fullmatch(origin) is not None:
+        if self.regexes_by_suffix:
+            dot = origin.find(".")
+            while dot != -1:  # a serialized origin is at most MAX_ORIGIN_LENGTH long, so this loop is bounded
+                candidates = self.regexes_by_suffix.get(origin[dot:])
+                if candidates is not None and any(pattern.fullmatch(origin) for pattern in candidates):
+                    return None
+                dot = origin.find(".", dot + 1)
+        if self.other_regex is not None:
+            if self.other_regex.fullmatch(origin) is not None:
                 return None
-        elif self.regexes and any(pattern.fullmatch(origin) for pattern in self.regexes):
+        elif self.other_regexes and any(pattern.fullmatch(origin) for pattern in self.other_regexes):
             return None
         for predicate in self.predicates:
             try:
@@ -334,16 +353,56 @@ def parse_origins(value: Any, where: str, problems: _Problems) -> OriginMatcher:
             exact.add(entry)
         elif _parse_origin_like(entry, here, problems, wildcard=False) is not None:
             exact.add(entry)
-    combined = _combine(regexes)
+    by_suffix: dict[str, list[Pattern[str]]] = {}
+    others: list[Pattern[str]] = []
+    for pattern in regexes:
+        suffix = dotted_literal_suffix(pattern)
+        if suffix is None:
+            others.append(pattern)
+        else:
+            by_suffix.setdefault(suffix, []).append(pattern)
+    combined = _combine(others)
     return OriginMatcher(
         exact=frozenset(exact),
         allow_all=allow_all,
         any_port_hosts=frozenset(any_port_hosts),
         subdomains={key: frozenset(ports) for key, ports in subdomains.items()},
-        regex=combined,
         regexes=tuple(regexes),
+        regexes_by_suffix={suffix: tuple(patterns) for suffix, patterns in by_suffix.items()},
+        other_regex=combined,
+        other_regexes=tuple(others),
         predicates=tuple(predicates),
     )
+
+
+def dotted_literal_suffix(pattern: "Pattern[str]") -> Optional[str]:
+    """The fixed text, from its first '.', that every match of ``pattern`` ends with; None if there is none.
+
+    ``https://[a-z]+\\.example\\.com`` gives ``.example.com``. Read from the regex's parse tree: the
+    trailing run of literal characters (a final ``$`` is allowed). Lower-cased for an IGNORECASE pattern,
+    since the origins it is compared with are lower-case. A pattern with flags that change what a literal
+    matches (VERBOSE, or IGNORECASE on a non-ASCII literal) gets None and stays in the alternation.
+    """
+    if pattern.flags & re.VERBOSE:
+        return None
+    try:
+        parsed = list(_sre_parse.parse(pattern.pattern, pattern.flags))
+    except Exception:  # noqa: BLE001 -- any surprise in a private parser means: do not index this pattern
+        return None
+    literal: list[str] = []
+    for opcode, argument in reversed(parsed):
+        if opcode == _sre_parse.AT and argument == _sre_parse.AT_END and not literal:
+            continue
+        if opcode != _sre_parse.LITERAL:
+            break
+        literal.append(chr(argument))
+    suffix = "".join(reversed(literal))
+    if pattern.flags & re.IGNORECASE:
+        if not suffix.isascii():
+            return None
+        suffix = suffix.lower()
+    dot = suffix.find(".")
+    return suffix[dot:] if dot != -1 and len(suffix) > dot + 1 else None
 
 
 def _combine(regexes: list["Pattern[str]"]) -> Optional["Pattern[str]"]:

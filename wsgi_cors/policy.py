@@ -122,6 +122,8 @@ _decision = tuple.__new__  # the engine builds decisions with one C call: _decis
 
 
 ACTUAL, PREFLIGHT = RequestKind.ACTUAL, RequestKind.PREFLIGHT
+#: What _CompiledRule.actual_headers(..., explain=False) returns for a refusal whose reason it did not work out.
+UNEXPLAINED = "unexplained"
 
 
 class _CompiledRule:
@@ -172,7 +174,7 @@ class _CompiledRule:
             not_cors_headers = self.vary_actual
         self.not_cors_headers = not_cors_headers
         self.not_cors = Decision(RequestKind.NOT_CORS, True, None, None, self.path, not_cors_headers, None)
-        # When nothing but the exact set can admit an origin, every other origin gets vary_actual.
+        # When nothing but the exact set can admit an origin, every other origin is refused.
         self.only_exact = not s.origins.needs_slow_path
         # A browser's Access-Control-Request-Headers (lower-case names, comma-separated, no white space)
         # is checked in C-level passes: a character-class regex when any name is allowed, a subset test
@@ -181,13 +183,31 @@ class _CompiledRule:
         self.allowed_names_superset = (s.allow_header_names.issuperset
                                        if not s.allow_all_headers and s.allow_header_regex is None else None)
 
-    def actual(self, origin: str, path: str) -> Decision:
+    def actual_headers(self, origin: str, explain: bool = True) -> tuple[Headers, Optional[str]]:
+        """The headers for an actual request from ``origin`` and, when it is refused, the reason code.
+
+        The one place that decides actual requests: :meth:`actual` wraps it in a Decision, and the
+        middleware's fast path uses it directly. With ``explain=False`` a refusal may come back as
+        :data:`UNEXPLAINED` when working out the code would cost a check nobody asked for (only exact
+        origins can match, so a miss is refused whether or not it is well formed); no user code runs then.
+        """
         if origin in self.exact:
-            return _decision(Decision, (ACTUAL, True, None, None, self.path, ((ACAO, origin), *self.actual_tail), None, None))
+            return ((ACAO, origin), *self.actual_tail), None
+        if not explain and self.only_exact:
+            return self.vary_actual, UNEXPLAINED
         reason = self.match_beyond_exact(origin)
         if reason is None:
-            headers = self.wildcard_actual if self.wildcard else ((ACAO, origin),) + self.actual_tail
+            return (self.wildcard_actual if self.wildcard else ((ACAO, origin), *self.actual_tail)), None
+        return self.vary_actual, reason
+
+    def actual(self, origin: str, path: str) -> Decision:
+        headers, reason = self.actual_headers(origin)
+        if reason is None:
             return _decision(Decision, (ACTUAL, True, None, None, self.path, headers, None, None))
+        return self.refused_actual(origin, reason, path)
+
+    def refused_actual(self, origin: str, reason: str, path: str) -> Decision:
+        """The Decision for an actual request from ``origin`` refused with ``reason``."""
         return _decision(Decision, (ACTUAL, False, reason, origin, self.path, self.vary_actual, None, path))
 
     def refuse_ambiguous_path(self, preflight: bool, path: str) -> Decision:

@@ -19,6 +19,7 @@ A rule that a rule before it covers completely can never match; it is reported w
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from typing import Callable, Generic, Optional, Pattern, Sequence, TypeVar, Union
@@ -95,7 +96,7 @@ class PathRule(Generic[T]):
         """The pattern as text (a compiled pattern's source)."""
         return self.pattern if isinstance(self.pattern, str) else self.pattern.pattern
 
-    @property
+    @functools.cached_property  # computed once per rule: sorting and shadow detection read it many times
     def regex(self) -> Optional["Pattern[str]"]:
         if not is_regex(self.pattern):
             return None
@@ -103,7 +104,7 @@ class PathRule(Generic[T]):
             return re.compile(".*" if self.pattern == "*" else self.pattern)
         return self.pattern
 
-    @property
+    @functools.cached_property
     def prefix(self) -> str:
         return literal_prefix(".*" if self.text == "*" else self.text)
 
@@ -133,13 +134,18 @@ class PathMatcher(Generic[T]):
             else:
                 patterns.append(rule)
         patterns.sort(key=lambda rule: (-len(rule.prefix), rule.index))
+        # Sorted by descending prefix length, an earlier rule whose prefix starts this rule's prefix has the same
+        # prefix: only an identical pattern, or an earlier rule with the same prefix that covers everything under
+        # it, can shadow a rule. Both are dictionary look-ups, so the check stays linear in the number of rules.
+        first_with_text: dict[str, tuple[int, PathRule[T]]] = {}
+        first_covering: dict[str, tuple[int, PathRule[T]]] = {}
         for position, rule in enumerate(patterns):
-            for earlier in patterns[:position]:
-                if rule.text == earlier.text or (
-                    _covers_everything_under_prefix(earlier) and rule.prefix.startswith(earlier.prefix)
-                ):
-                    self.shadowed.append((rule, earlier))
-                    break
+            candidates = [found for found in (first_with_text.get(rule.text), first_covering.get(rule.prefix)) if found is not None]
+            if candidates:
+                self.shadowed.append((rule, min(candidates, key=lambda found: found[0])[1]))
+            first_with_text.setdefault(rule.text, (position, rule))
+            if _covers_everything_under_prefix(rule):
+                first_covering.setdefault(rule.prefix, (position, rule))
         self.ordered: tuple[PathRule[T], ...] = tuple(exact.values()) + tuple(patterns)
         self._exact = {path: rule.target for path, rule in exact.items()}
         self._patterns = tuple((rule.regex, rule.target) for rule in patterns if rule.regex is not None)

@@ -248,7 +248,7 @@ def test_reconfigure_swaps_the_policy() -> None:
     middleware.reconfigure(origins=["https://new.example"])
     _, headers, _ = call(middleware, HTTP_ORIGIN="https://new.example")
     assert ("Access-Control-Allow-Origin", "https://new.example") in headers
-    assert middleware.policy.evaluate("GET", "/", ORIGIN).allowed is False
+    assert middleware.policy.evaluate("GET", "/", origin=ORIGIN).allowed is False
 
 
 def test_a_bad_reconfiguration_raises_and_keeps_the_old_policy() -> None:
@@ -264,7 +264,7 @@ def test_reconfigure_under_concurrent_requests_never_mixes_two_policies() -> Non
     policy_a = CORSPolicy(origins=[ORIGIN], expose_headers=["X-A"])
     policy_b = CORSPolicy(origins=[ORIGIN], expose_headers=["X-B"], supports_credentials=True)
     middleware = CORSMiddleware(RecordingApp(), policy=policy_a)
-    allowed_sets = {tuple(policy_a.evaluate("GET", "/", ORIGIN).headers), tuple(policy_b.evaluate("GET", "/", ORIGIN).headers)}
+    allowed_sets = {tuple(policy_a.evaluate("GET", "/", origin=ORIGIN).headers), tuple(policy_b.evaluate("GET", "/", origin=ORIGIN).headers)}
     failures: list[Any] = []
     seen: set[tuple[tuple[str, str], ...]] = set()
     swaps = 0

@@ -48,7 +48,7 @@ paths = st.one_of(st.sampled_from(["/", "/api/x", "/open", "/API/x", "/api/../x"
 def test_any_request_gives_a_safe_decision(policy: CORSPolicy, method: str, path: str, origin: Optional[str],
                                            request_method: Optional[str], request_headers: Optional[str],
                                            private_network: Optional[str]) -> None:
-    decision = policy.evaluate(method, path, origin, request_method, request_headers, private_network)  # never raises
+    decision = policy.evaluate(method, path, origin=origin, request_method=request_method, request_headers=request_headers, request_private_network=private_network)  # never raises
     names = [name for name, _ in decision.headers]
     for _name, value in decision.headers:
         assert "\r" not in value and "\n" not in value and "\x00" not in value
@@ -64,4 +64,4 @@ def test_any_request_gives_a_safe_decision(policy: CORSPolicy, method: str, path
     if not decision.allowed:
         assert not any(name.startswith("Access-Control-Allow") for name in names)
         assert "\n" not in decision.message and len(decision.message) < 1000
-    assert decision == policy.evaluate(method, path, origin, request_method, request_headers, private_network)
+    assert decision == policy.evaluate(method, path, origin=origin, request_method=request_method, request_headers=request_headers, request_private_network=private_network)

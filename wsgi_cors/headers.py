@@ -9,9 +9,12 @@ unbounded split of this header).
 from __future__ import annotations
 
 import re
-from typing import Optional
+from typing import Optional, Sequence
+
+Headers = Sequence[tuple[str, str]]
 
 __all__ = [
+    "merge_headers",
     "TOKEN",
     "is_token",
     "FORBIDDEN_REQUEST_HEADERS",
@@ -119,3 +122,43 @@ def parse_request_header_names(value: str) -> Optional[list[str]]:
     if len(names) > MAX_REQUEST_HEADER_NAMES:
         return None
     return names
+
+
+def merge_headers(app_headers: list[tuple[str, str]], cors_headers: Headers) -> list[tuple[str, str]]:
+    """The app's headers with its ``Access-Control-*`` headers replaced by ours and our ``Vary`` merged into its own.
+
+    Protocol-neutral (``str`` pairs), so every shell merges the same way.
+
+    The middleware owns CORS on the paths it covers: keeping an app's (or another layer's)
+    ``Access-Control-Allow-Origin`` beside ours would make two, and browsers refuse that.
+    A new list is returned; the app's list and our constant tuples are never mutated.
+    """
+    for name, _ in app_headers:
+        if name[:1] in "AaVv":  # Access-Control-* or Vary (or a harmless Accept-Ranges): the careful path
+            return _merge_owned_headers(app_headers, cors_headers)
+    return [*app_headers, *cors_headers]
+
+
+def _merge_owned_headers(app_headers: list[tuple[str, str]], cors_headers: Headers) -> list[tuple[str, str]]:
+    merged: list[tuple[str, str]] = []
+    app_vary: list[int] = []
+    for name, value in app_headers:
+        lowered = name.lower()
+        if lowered.startswith("access-control-"):
+            continue
+        if lowered == "vary":
+            app_vary.append(len(merged))
+        merged.append((name, value))
+    for name, value in cors_headers:
+        if name == "Vary" and app_vary:
+            present = {token.strip().lower() for index in app_vary for token in merged[index][1].split(",")}
+            if "*" in present:
+                continue  # "Vary: *" already says the response varies on everything
+            missing = [token for token in value.split(", ") if token.lower() not in present]
+            if missing:
+                first = app_vary[0]
+                vary_name, vary_value = merged[first]
+                merged[first] = (vary_name, ", ".join([vary_value.strip()] + missing) if vary_value.strip() else ", ".join(missing))
+        else:
+            merged.append((name, value))
+    return merged

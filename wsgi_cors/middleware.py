@@ -23,7 +23,8 @@ import sys
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Optional
 
 from .escaping import display
-from .policy import UNEXPLAINED, CORSPolicy, Decision, Headers, status_line
+from .headers import merge_headers
+from .policy import CORSPolicy, Decision, Verdict, status_line
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
@@ -35,42 +36,7 @@ RejectHook = Callable[[Decision, "WSGIEnvironment"], Any]
 _INTERNAL_ERROR_BODY = b"Internal Server Error"
 
 
-def merge_headers(app_headers: list[tuple[str, str]], cors_headers: Headers) -> list[tuple[str, str]]:
-    """The app's headers with its ``Access-Control-*`` headers replaced by ours and our ``Vary`` merged into its own.
-
-    The middleware owns CORS on the paths it covers: keeping an app's (or another layer's)
-    ``Access-Control-Allow-Origin`` beside ours would make two, and browsers refuse that.
-    A new list is returned; the app's list and our constant tuples are never mutated.
-    """
-    for name, _ in app_headers:
-        if name[:1] in "AaVv":  # Access-Control-* or Vary (or a harmless Accept-Ranges): the careful path
-            return _merge_owned_headers(app_headers, cors_headers)
-    return [*app_headers, *cors_headers]
-
-
-def _merge_owned_headers(app_headers: list[tuple[str, str]], cors_headers: Headers) -> list[tuple[str, str]]:
-    merged: list[tuple[str, str]] = []
-    app_vary: list[int] = []
-    for name, value in app_headers:
-        lowered = name.lower()
-        if lowered.startswith("access-control-"):
-            continue
-        if lowered == "vary":
-            app_vary.append(len(merged))
-        merged.append((name, value))
-    for name, value in cors_headers:
-        if name == "Vary" and app_vary:
-            present = {token.strip().lower() for index in app_vary for token in merged[index][1].split(",")}
-            if "*" in present:
-                continue  # "Vary: *" already says the response varies on everything
-            missing = [token for token in value.split(", ") if token.lower() not in present]
-            if missing:
-                first = app_vary[0]
-                vary_name, vary_value = merged[first]
-                merged[first] = (vary_name, ", ".join([vary_value.strip()] + missing) if vary_value.strip() else ", ".join(missing))
-        else:
-            merged.append((name, value))
-    return merged
+NOT_COVERED, REFUSED = Verdict.NOT_COVERED, Verdict.REFUSED
 
 
 class CORSMiddleware:
@@ -98,6 +64,7 @@ class CORSMiddleware:
         policy: Optional[CORSPolicy] = None,
         *,
         on_reject: Optional[RejectHook] = None,
+        intercept_exceptions: Optional[bool] = None,
         **options: Any,
     ) -> None:
         if policy is not None and options:
@@ -106,9 +73,15 @@ class CORSMiddleware:
             raise TypeError(f"policy must be a CORSPolicy, not {type(policy).__name__}")
         if on_reject is not None and not callable(on_reject):
             raise TypeError("on_reject must be a callable taking (decision, environ)")
+        if intercept_exceptions is not None and not isinstance(intercept_exceptions, bool):
+            raise TypeError(f"intercept_exceptions must be True or False, not {intercept_exceptions!r}")
         self.app = app
         self.on_reject = on_reject
         self._policy = policy if policy is not None else CORSPolicy(**options)
+        # A setting of this shell (what to do when the app raises); a policy built from a configuration
+        # file may carry it too, for compatibility, and an explicit argument wins.
+        self.intercept_exceptions: bool = (intercept_exceptions if intercept_exceptions is not None
+                                           else self._policy.intercept_exceptions)
 
     @classmethod
     def from_config(
@@ -144,61 +117,26 @@ class CORSMiddleware:
 
     def __call__(self, environ: "WSGIEnvironment", start_response: "StartResponse") -> Iterable[bytes]:
         policy = self._policy  # one read: a concurrent reconfigure() cannot mix two policies in one request
-        if environ.get("REQUEST_METHOD") == "OPTIONS" or policy.intercept_exceptions:
-            return self._evaluate_and_apply(policy, environ, start_response)
-        # Actual requests are answered by the rule's own actual_headers(), without building a Decision;
-        # this is evaluate()'s dispatch for them (tests/test_fast_path.py holds the two to the same
-        # output). Preflights, intercept_exceptions, paths that may be ambiguous, and rejections somebody
-        # listens for take the general path.
-        rule = policy.covering_rule
-        if rule is None:
-            path = environ.get("PATH_INFO") or "/"
-            if path[1:2] == "/" or path[0] != "/" or not path.isascii():
-                path = _router_path(path)
-            rule = policy.rule_for(path)
-            if rule is None:
-                return self.app(environ, start_response)  # no rule covers the path: not ours
-            if "//" in path or "/." in path:
-                return self._evaluate_and_apply(policy, environ, start_response)  # maybe ambiguous: the engine decides
-        origin = environ.get("HTTP_ORIGIN")
-        if not origin:
-            cors_headers = rule.not_cors_headers
-        else:
-            cors_headers, refused = rule.actual_headers(origin, False)  # False: no need to explain a refusal
-            if refused is not None and (self.on_reject is not None or LOG.isEnabledFor(logging.INFO)):
-                # Somebody listens for rejections: they get the full Decision, with its reason.
-                if refused is UNEXPLAINED:
-                    return self._evaluate_and_apply(policy, environ, start_response)  # cheap to ask again: no user code ran
-                self._rejected(rule.refused_actual(origin, refused, environ.get("PATH_INFO") or "/"), environ)
-
-        def start_cors_response(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Callable[[bytes], object]:
-            return start_response(status, merge_headers(headers, cors_headers), exc_info)
-
-        return self.app(environ, start_cors_response)
-
-    def _evaluate_and_apply(self, policy: CORSPolicy, environ: "WSGIEnvironment", start_response: "StartResponse") -> Iterable[bytes]:
-        """The general path: ask the engine for a Decision and carry it out."""
-        path = environ.get("PATH_INFO") or "/"
-        if path[1:2] == "/" or path[0] != "/" or not path.isascii():
-            path = _router_path(path)
         method = environ.get("REQUEST_METHOD") or "GET"
-        if method == "OPTIONS":  # only a preflight needs the Access-Control-Request-* headers
+        if method == "OPTIONS":
             decision = policy.evaluate(
                 method,
-                path,
-                environ.get("HTTP_ORIGIN"),
-                environ.get("HTTP_ACCESS_CONTROL_REQUEST_METHOD"),
-                environ.get("HTTP_ACCESS_CONTROL_REQUEST_HEADERS"),
-                environ.get("HTTP_ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK"),
+                environ.get("PATH_INFO") or "/",
+                origin=environ.get("HTTP_ORIGIN"),
+                request_method=environ.get("HTTP_ACCESS_CONTROL_REQUEST_METHOD"),
+                request_headers=environ.get("HTTP_ACCESS_CONTROL_REQUEST_HEADERS"),
+                request_private_network=environ.get("HTTP_ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK"),
             )
-        else:
-            decision = policy.evaluate(method, path, environ.get("HTTP_ORIGIN"))
-        _, allowed, _, _, rule, cors_headers, status, _ = decision
-        if rule is None:
+        else:  # the Access-Control-Request-* headers only matter to a preflight
+            decision = policy.evaluate(method, environ.get("PATH_INFO") or "/", origin=environ.get("HTTP_ORIGIN"))
+        verdict = decision.verdict
+        if verdict is NOT_COVERED:
             return self.app(environ, start_response)  # no rule covers the path: not ours
-        if not allowed:
+        if verdict is REFUSED:
             self._rejected(decision, environ)
-        if status is not None:
+        cors_headers = decision.headers
+        status = decision.status
+        if status is not None:  # the engine answers this request itself (a preflight)
             status_text, empty_body_headers = _EMPTY_RESPONSES.get(status) or _empty_response(status)
             start_response(status_text, [*cors_headers, *empty_body_headers])
             return []
@@ -206,9 +144,9 @@ class CORSMiddleware:
         def start_cors_response(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Callable[[bytes], object]:
             return start_response(status, merge_headers(headers, cors_headers), exc_info)
 
-        if not policy.intercept_exceptions:
+        if not self.intercept_exceptions:
             return self.app(environ, start_cors_response)
-        return self._call_intercepting(environ, start_response, start_cors_response, cors_headers, path)
+        return self._call_intercepting(environ, start_response, start_cors_response, cors_headers, decision.path or "")
 
     def _call_intercepting(self, environ: "WSGIEnvironment", start_response: "StartResponse",
                            start_cors_response: "StartResponse", cors_headers: Headers, path: str) -> Iterable[bytes]:
@@ -302,17 +240,3 @@ def _empty_response(status: int) -> tuple[str, tuple[tuple[str, str], ...]]:
 
 
 _EMPTY_RESPONSES = {status: _empty_response(status) for status in (200, 204, 403)}
-
-
-def _router_path(path: str) -> str:
-    """PATH_INFO as routers see it, so a rule cannot be dodged by a spelling the router treats as the same path.
-
-    WSGI carries the raw path bytes as latin-1; Werkzeug and Django decode them as UTF-8.
-    Werkzeug also routes ``//api/x`` as ``/api/x`` (and Django's resolver finds nothing there).
-    """
-    if not path.isascii():
-        try:
-            path = path.encode("latin-1").decode("utf-8", "replace")
-        except UnicodeEncodeError:  # a server that put non-latin-1 text in PATH_INFO already decoded it
-            pass
-    return "/" + path.lstrip("/")

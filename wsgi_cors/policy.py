@@ -16,15 +16,14 @@ from __future__ import annotations
 import copy
 import enum
 import re
-from operator import itemgetter
 from http import HTTPStatus
-from typing import Any, Optional
+from typing import Any, NamedTuple, Optional
 
 from .config import RuleSettings, Settings, build_settings
 from .escaping import display
 from .headers import MAX_METHOD_LENGTH, MAX_REQUEST_HEADERS_LENGTH, MAX_REQUEST_HEADER_NAMES, TOKEN, is_token, parse_request_header_names
 
-__all__ = ["CORSPolicy", "Decision", "RequestKind", "Headers"]
+__all__ = ["CORSPolicy", "Decision", "Reason", "RequestKind", "Verdict", "Headers"]
 
 Headers = tuple[tuple[str, str], ...]
 
@@ -50,56 +49,86 @@ class RequestKind(str, enum.Enum):
         return self.value
 
 
+class Reason(str, enum.Enum):
+    """Why a request got no CORS grant: stable codes, shared by log lines, the CLI's fixes and the README."""
+
+    PATH_NOT_COVERED = "path-not-covered"
+    PATH_AMBIGUOUS = "path-ambiguous"
+    ORIGIN_MALFORMED = "origin-malformed"
+    ORIGIN_NOT_ALLOWED = "origin-not-allowed"
+    METHOD_NOT_ALLOWED = "method-not-allowed"
+    HEADER_NOT_ALLOWED = "header-not-allowed"
+    REQUEST_HEADERS_MALFORMED = "request-headers-malformed"
+    PRIVATE_NETWORK_NOT_ALLOWED = "private-network-not-allowed"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+class Verdict(str, enum.Enum):
+    """What the policy says about a request: a grant, a refusal, or nothing because no rule covers the path."""
+
+    ALLOWED = "allowed"  # a rule covers the path and grants the request (or it is not a CORS request)
+    REFUSED = "refused"  # a rule covers the path and refuses: no grant, the reason says why
+    NOT_COVERED = "not-covered"  # no rule covers the path: CORS does not apply, the request passes through untouched
+
+    def __str__(self) -> str:
+        return self.value
+
+
 _SENTENCES = {
-    "path-not-covered": "no path rule covers {path}, so CORS is not applied",
-    "origin-malformed": "the Origin header {detail} is not a serialized origin a browser would send",
-    "origin-not-allowed": "origin {detail} is not allowed by rule {rule}",
-    "method-not-allowed": "method {detail} is not allowed by rule {rule} (Access-Control-Request-Method)",
-    "header-not-allowed": "request header {detail} is not allowed by rule {rule} (Access-Control-Request-Headers)",
-    "request-headers-malformed": "Access-Control-Request-Headers {detail} is not a bounded list of header names",
-    "private-network-not-allowed": "private network access was requested but rule {rule} does not allow it",
-    "path-ambiguous": "the path {detail} has an empty or dot segment, which a router may resolve outside rule {rule}",
+    Reason.PATH_NOT_COVERED: "no path rule covers {path}, so CORS is not applied",
+    Reason.ORIGIN_MALFORMED: "the Origin header {detail} is not a serialized origin a browser would send",
+    Reason.ORIGIN_NOT_ALLOWED: "origin {detail} is not allowed by rule {rule}",
+    Reason.METHOD_NOT_ALLOWED: "method {detail} is not allowed by rule {rule} (Access-Control-Request-Method)",
+    Reason.HEADER_NOT_ALLOWED: "request header {detail} is not allowed by rule {rule} (Access-Control-Request-Headers)",
+    Reason.REQUEST_HEADERS_MALFORMED: "Access-Control-Request-Headers {detail} is not a bounded list of header names",
+    Reason.PRIVATE_NETWORK_NOT_ALLOWED: "private network access was requested but rule {rule} does not allow it",
+    Reason.PATH_AMBIGUOUS: "the path {detail} may be routed differently by different routers, so rule {rule} cannot be trusted for it",
 }
 
 
-class Decision(tuple):  # type: ignore[type-arg]
-    """The outcome of evaluating one request against a policy. Immutable (a tuple).
+class Decision(NamedTuple):
+    """The outcome of evaluating one request against a policy: immutable, built by keyword.
 
-    ``reason`` is a stable machine-readable code (``None`` when allowed); ``detail`` the offending
-    value and ``message`` a sentence, both escaped for logs and terminals; ``rule`` the path
-    pattern that applied (``None``: no rule covers the path, so CORS does not apply and the request
-    passes through untouched); ``headers`` the exact ``(name, value)`` pairs to send; ``status`` is
-    set when the middleware answers the request itself (a preflight), ``None`` when the app does.
+    ``verdict`` says whether the request was allowed, refused, or not covered by any rule (then the
+    request passes through untouched: CORS does not apply); ``reason`` is a stable :class:`Reason`
+    (``None`` when allowed); ``offending_value`` the raw request value that caused a refusal (use
+    :attr:`detail` to print it); ``rule`` the path pattern that applied; ``headers`` the exact
+    ``(name, value)`` pairs to send; ``status`` is set when the shell answers the request itself (a
+    preflight), ``None`` when the app does; ``path`` the request path, kept for the message.
 
-    It is a tuple so that building one per request costs a single allocation.
+    The commonest decisions (no Origin, a listed origin) are built once per rule and reused.
     """
 
-    __slots__ = ()
+    kind: RequestKind
+    verdict: Verdict
+    reason: Optional[Reason] = None
+    offending_value: Optional[str] = None
+    rule: Optional[str] = None
+    headers: Headers = ()
+    status: Optional[int] = None
+    path: Optional[str] = None
 
-    def __new__(
-        cls,
-        kind: RequestKind,
-        allowed: bool,
-        reason: Optional[str],
-        detail: Optional[str],
-        rule: Optional[str],
-        headers: Headers,
-        status: Optional[int],
-        path: Optional[str] = None,
-    ) -> "Decision":
-        return tuple.__new__(cls, (kind, allowed, reason, detail, rule, headers, status, path))
+    @property
+    def allowed(self) -> bool:
+        """A rule covers the path and grants the request."""
+        return self.verdict is Verdict.ALLOWED
 
-    kind: RequestKind = property(itemgetter(0))  # type: ignore[assignment]
-    allowed: bool = property(itemgetter(1))  # type: ignore[assignment]
-    reason: Optional[str] = property(itemgetter(2))  # type: ignore[assignment]
-    rule: Optional[str] = property(itemgetter(4))  # type: ignore[assignment]
-    headers: Headers = property(itemgetter(5))  # type: ignore[assignment]
-    status: Optional[int] = property(itemgetter(6))  # type: ignore[assignment]
+    @property
+    def refused(self) -> bool:
+        """A rule covers the path and refuses the request (see :attr:`reason`)."""
+        return self.verdict is Verdict.REFUSED
+
+    @property
+    def covered(self) -> bool:
+        """A path rule applies; when False the request passes through untouched."""
+        return self.verdict is not Verdict.NOT_COVERED
 
     @property
     def detail(self) -> Optional[str]:
         """The offending request value, quoted and escaped (bounded length), or None."""
-        raw: Optional[str] = self[3]
+        raw = self.offending_value
         return None if raw is None else display(raw)
 
     @property
@@ -109,21 +138,19 @@ class Decision(tuple):  # type: ignore[type-arg]
             if self.kind is RequestKind.NOT_CORS:
                 return f"not a CORS request (no Origin header); rule {self.rule!r} applies"
             return f"{self.kind.value} request allowed by rule {self.rule!r}"
-        return _SENTENCES[self.reason].format(detail=self.detail, rule=repr(self.rule), path=display(self[7] or ""))
+        return _SENTENCES[self.reason].format(detail=self.detail, rule=repr(self.rule), path=display(self.path or ""))
 
     def __repr__(self) -> str:
         return (
-            f"Decision(kind={self.kind.value!r}, allowed={self.allowed}, reason={self.reason!r}, detail={self.detail}, "
-            f"rule={self.rule!r}, status={self.status}, headers={self.headers!r})"
+            f"Decision(kind={self.kind.value!r}, verdict={self.verdict.value!r}, reason={self.reason and self.reason.value!r}, "
+            f"detail={self.detail}, rule={self.rule!r}, status={self.status}, headers={self.headers!r})"
         )
 
 
-_decision = tuple.__new__  # the engine builds decisions with one C call: _decision(Decision, (...))
-
-
 ACTUAL, PREFLIGHT = RequestKind.ACTUAL, RequestKind.PREFLIGHT
-#: What _CompiledRule.actual_headers(..., explain=False) returns for a refusal whose reason it did not work out.
-UNEXPLAINED = "unexplained"
+ALLOWED, REFUSED = Verdict.ALLOWED, Verdict.REFUSED
+# The origin matcher (origins.py, which knows nothing of decisions) names its refusals by their code.
+_REASONS = {reason.value: reason for reason in Reason}
 
 
 class _CompiledRule:
@@ -132,8 +159,8 @@ class _CompiledRule:
     __slots__ = ("settings", "path", "exact", "match_beyond_exact", "methods", "allow_all_headers", "allow_header_names",
                  "allow_header_regex", "allow_private_network", "wildcard", "vary_actual", "vary_preflight", "actual_tail",
                  "wildcard_actual", "preflight_head", "preflight_max_age", "preflight_tail", "preflight_status",
-                 "rejected_preflight_status", "not_cors_headers", "not_cors", "only_exact", "any_browser_header_list",
-                 "allowed_names_superset")
+                 "rejected_preflight_status", "not_cors", "any_browser_header_list", "allowed_names_superset",
+                 "exact_decisions")
 
     def __init__(self, settings: RuleSettings) -> None:
         self.settings = s = settings
@@ -172,10 +199,9 @@ class _CompiledRule:
             not_cors_headers: Headers = ((ACAO, static_origin),) + self.actual_tail
         else:
             not_cors_headers = self.vary_actual
-        self.not_cors_headers = not_cors_headers
-        self.not_cors = Decision(RequestKind.NOT_CORS, True, None, None, self.path, not_cors_headers, None)
-        # When nothing but the exact set can admit an origin, every other origin is refused.
-        self.only_exact = not s.origins.needs_slow_path
+        self.not_cors = Decision(kind=RequestKind.NOT_CORS, verdict=ALLOWED, rule=self.path, headers=not_cors_headers)
+        # The allowed actual request of each exact origin, built on first use: bounded by the configuration, not by requests.
+        self.exact_decisions: dict[str, Decision] = {}
         # A browser's Access-Control-Request-Headers (lower-case names, comma-separated, no white space)
         # is checked in C-level passes: a character-class regex when any name is allowed, a subset test
         # against the allowed names otherwise. Anything else takes the general, bounded parser.
@@ -183,41 +209,30 @@ class _CompiledRule:
         self.allowed_names_superset = (s.allow_header_names.issuperset
                                        if not s.allow_all_headers and s.allow_header_regex is None else None)
 
-    def actual_headers(self, origin: str, explain: bool = True) -> tuple[Headers, Optional[str]]:
-        """The headers for an actual request from ``origin`` and, when it is refused, the reason code.
-
-        The one place that decides actual requests: :meth:`actual` wraps it in a Decision, and the
-        middleware's fast path uses it directly. With ``explain=False`` a refusal may come back as
-        :data:`UNEXPLAINED` when working out the code would cost a check nobody asked for (only exact
-        origins can match, so a miss is refused whether or not it is well formed); no user code runs then.
-        """
+    def actual(self, origin: str, path: str) -> Decision:
+        """Decide an actual request (any request with an Origin that is not a preflight)."""
         if origin in self.exact:
-            return ((ACAO, origin), *self.actual_tail), None
-        if not explain and self.only_exact:
-            return self.vary_actual, UNEXPLAINED
+            decision = self.exact_decisions.get(origin)
+            if decision is None:
+                decision = self.exact_decisions[origin] = Decision(
+                    kind=ACTUAL, verdict=ALLOWED, rule=self.path, headers=((ACAO, origin), *self.actual_tail))
+            return decision
         reason = self.match_beyond_exact(origin)
         if reason is None:
-            return (self.wildcard_actual if self.wildcard else ((ACAO, origin), *self.actual_tail)), None
-        return self.vary_actual, reason
-
-    def actual(self, origin: str, path: str) -> Decision:
-        headers, reason = self.actual_headers(origin)
-        if reason is None:
-            return _decision(Decision, (ACTUAL, True, None, None, self.path, headers, None, None))
-        return self.refused_actual(origin, reason, path)
-
-    def refused_actual(self, origin: str, reason: str, path: str) -> Decision:
-        """The Decision for an actual request from ``origin`` refused with ``reason``."""
-        return _decision(Decision, (ACTUAL, False, reason, origin, self.path, self.vary_actual, None, path))
+            headers = self.wildcard_actual if self.wildcard else ((ACAO, origin), *self.actual_tail)
+            return Decision(kind=ACTUAL, verdict=ALLOWED, rule=self.path, headers=headers)
+        return Decision(kind=ACTUAL, verdict=REFUSED, reason=_REASONS[reason], offending_value=origin, rule=self.path,
+                        headers=self.vary_actual, path=path)
 
     def refuse_ambiguous_path(self, preflight: bool, path: str) -> Decision:
         if preflight:
-            return self._reject_preflight("path-ambiguous", path, path)
-        return _decision(Decision, (ACTUAL, False, "path-ambiguous", path, self.path, self.vary_actual, None, path))
+            return self._reject_preflight(Reason.PATH_AMBIGUOUS, path, path)
+        return Decision(kind=ACTUAL, verdict=REFUSED, reason=Reason.PATH_AMBIGUOUS, offending_value=path, rule=self.path,
+                        headers=self.vary_actual, path=path)
 
-    def _reject_preflight(self, reason: str, detail: Optional[str], path: str) -> Decision:
-        return _decision(Decision, (PREFLIGHT, False, reason, detail, self.path, self.vary_preflight,
-                                    self.rejected_preflight_status, path))
+    def _reject_preflight(self, reason: Reason, detail: Optional[str], path: str) -> Decision:
+        return Decision(kind=PREFLIGHT, verdict=REFUSED, reason=reason, offending_value=detail, rule=self.path,
+                        headers=self.vary_preflight, status=self.rejected_preflight_status, path=path)
 
     def preflight(self, origin: str, method: str, request_headers: Optional[str],
                   private_network: Optional[str], path: str) -> Decision:
@@ -225,13 +240,13 @@ class _CompiledRule:
         if origin not in self.exact:
             reason = self.match_beyond_exact(origin)
             if reason is not None:
-                return self._reject_preflight(reason, origin, path)
+                return self._reject_preflight(_REASONS[reason], origin, path)
         if self.methods is None:
             if len(method) > MAX_METHOD_LENGTH or not is_token(method):  # it is echoed: bound it
-                return self._reject_preflight("method-not-allowed", method, path)
+                return self._reject_preflight(Reason.METHOD_NOT_ALLOWED, method, path)
             allow_methods: Headers = ((ACAM, method),)
         elif method not in self.methods:
-            return self._reject_preflight("method-not-allowed", method, path)
+            return self._reject_preflight(Reason.METHOD_NOT_ALLOWED, method, path)
         else:
             allow_methods = ()
         allow_headers: Headers = ()
@@ -246,19 +261,19 @@ class _CompiledRule:
         else:
             names = parse_request_header_names(request_headers)
             if names is None:
-                return self._reject_preflight("request-headers-malformed", request_headers, path)
+                return self._reject_preflight(Reason.REQUEST_HEADERS_MALFORMED, request_headers, path)
             if not self.allow_all_headers:
                 allowed_names, regex = self.allow_header_names, self.allow_header_regex
                 for name in names:
                     if name not in allowed_names and (regex is None or regex.fullmatch(name) is None):
-                        return self._reject_preflight("header-not-allowed", name, path)
+                        return self._reject_preflight(Reason.HEADER_NOT_ALLOWED, name, path)
             if names:
                 # Browsers send the names lower-cased, sorted and unique (Fetch), so echoing keeps Flask-CORS's output.
                 allow_headers = ((ACAH, ", ".join(names)),)
         private: Headers = ()
         if private_network == "true":
             if not self.allow_private_network:
-                return self._reject_preflight("private-network-not-allowed", None, path)
+                return self._reject_preflight(Reason.PRIVATE_NETWORK_NOT_ALLOWED, None, path)
             private = ((ACAPN, "true"),)
         allow_origin = "*" if self.wildcard else origin
         if allow_methods:
@@ -266,7 +281,7 @@ class _CompiledRule:
                        *allow_methods, *self.vary_preflight)
         else:
             headers = ((ACAO, allow_origin), *self.preflight_head, *private, *allow_headers, *self.preflight_tail)
-        return _decision(Decision, (PREFLIGHT, True, None, None, self.path, headers, self.preflight_status, None))
+        return Decision(kind=PREFLIGHT, verdict=ALLOWED, rule=self.path, headers=headers, status=self.preflight_status)
 
 
 # A request-header list in the browser's own form: lower-case tokens separated by commas, no white space.
@@ -281,8 +296,7 @@ class CORSPolicy:
     warns with a :class:`~wsgi_cors.errors.CORSConfigWarning`. Then call :meth:`evaluate` per request.
     """
 
-    __slots__ = ("_settings", "_rules", "_match_rule", "_always_rule", "covering_rule", "rule_for", "intercept_exceptions",
-                 "__weakref__")
+    __slots__ = ("_settings", "_rules", "_match_rule", "_always_rule", "intercept_exceptions", "__weakref__")
 
     def __init__(self, **options: Any) -> None:
         settings: Settings = build_settings(options)
@@ -292,25 +306,25 @@ class CORSPolicy:
         self._match_rule = matcher.match
         self._always_rule = matcher.always  # the rule covering every path, when there is one (the default "/*")
         self.intercept_exceptions = settings.intercept_exceptions
-        # For the middleware's fast path: the rule that covers every path (None if there is none), and the
-        # look-up of the rule for a path (None: no rule covers it).
-        self.covering_rule = matcher.always
-        self.rule_for = matcher.match
 
     def evaluate(
         self,
         method: str,
         path: str,
+        *,
         origin: Optional[str] = None,
         request_method: Optional[str] = None,
         request_headers: Optional[str] = None,
         request_private_network: Optional[str] = None,
     ) -> Decision:
-        """Decide what CORS says about one request. Never raises on request input.
+        """Decide what CORS says about one request: the one decider every shell calls. Never raises on request input.
 
-        ``path`` is the path the application's router sees (WSGI ``PATH_INFO``); the header
-        arguments are the raw header values, or None when the header is absent.
+        ``path`` is the path as the server hands it to the application (WSGI ``PATH_INFO``, ASGI ``path``
+        encoded as latin-1); the header arguments are the raw header values, or None when the header is
+        absent. A preflight is ``OPTIONS`` with an ``Origin`` and an ``Access-Control-Request-Method``.
         """
+        if path[:1] != "/" or path[1:2] == "/" or not path.isascii():
+            path = router_path(path)
         rule = self._always_rule or self._match_rule(path)
         if rule is None:
             return _uncovered(method, path, origin, request_method)
@@ -343,6 +357,20 @@ class CORSPolicy:
         return f"CORSPolicy(rules={list(self.rules)!r})"
 
 
+def router_path(path: str) -> str:
+    """The path as routers see it, so a rule cannot be dodged by a spelling the router treats as the same path.
+
+    WSGI carries the raw path bytes as latin-1; Werkzeug and Django decode them as UTF-8.
+    Werkzeug also routes ``//api/x`` as ``/api/x`` (and Django's resolver finds nothing there).
+    """
+    if not path.isascii():
+        try:
+            path = path.encode("latin-1").decode("utf-8", "replace")
+        except UnicodeEncodeError:  # a server that put non-latin-1 text in PATH_INFO already decoded it
+            pass
+    return "/" + path.lstrip("/")
+
+
 def _is_ambiguous(path: str) -> bool:
     """Whether routers may disagree on what ``path`` names: it has an empty segment (``/a//b``) or a dot segment (``/a/../b``).
 
@@ -361,7 +389,7 @@ def _uncovered(method: str, path: str, origin: Optional[str], request_method: Op
         kind = RequestKind.PREFLIGHT
     else:
         kind = RequestKind.ACTUAL
-    return Decision(kind, False, "path-not-covered", None, None, (), None, path)
+    return Decision(kind=kind, verdict=Verdict.NOT_COVERED, reason=Reason.PATH_NOT_COVERED, path=path)
 
 
 def status_line(status: int) -> str:

@@ -69,11 +69,11 @@ def test_decision_message_and_detail_are_printable_for_every_reason() -> None:
     """Log injection (CVE-2024-1681): Decision.message/detail, which users log, are escaped too."""
     policy = CORSPolicy(origins=[TRUSTED], methods=["GET"], allow_headers=["x-a"])
     decisions = [
-        policy.evaluate("GET", "/" + FORGED, "https://evil" + FORGED),
-        policy.evaluate("OPTIONS", "/" + FORGED, TRUSTED, "PUT" + FORGED),
-        policy.evaluate("OPTIONS", "/", TRUSTED, "GET", "x-b" + FORGED),
-        policy.evaluate("OPTIONS", "/", TRUSTED, "GET", "x-b,x-c"),
-        policy.evaluate("OPTIONS", "/", TRUSTED, "GET", None, "true"),
+        policy.evaluate("GET", "/" + FORGED, origin="https://evil" + FORGED),
+        policy.evaluate("OPTIONS", "/" + FORGED, origin=TRUSTED, request_method="PUT" + FORGED),
+        policy.evaluate("OPTIONS", "/", origin=TRUSTED, request_method="GET", request_headers="x-b" + FORGED),
+        policy.evaluate("OPTIONS", "/", origin=TRUSTED, request_method="GET", request_headers="x-b,x-c"),
+        policy.evaluate("OPTIONS", "/", origin=TRUSTED, request_method="GET", request_headers=None, request_private_network="true"),
     ]
     assert {decision.reason for decision in decisions} == {
         "origin-malformed", "method-not-allowed", "request-headers-malformed", "header-not-allowed", "private-network-not-allowed"}

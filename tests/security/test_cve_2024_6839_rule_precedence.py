@@ -31,22 +31,22 @@ def test_long_permissive_regex_does_not_beat_a_specific_rule() -> None:
 def test_exact_path_wins_over_any_pattern() -> None:
     """Rule ordering (CVE-2024-6839): an exact path rule is tried before every pattern."""
     policy = CORSPolicy(resources={r"/api/.*": {"origins": "*"}, "/api/admin": {"origins": [ADMIN]}})
-    assert policy.evaluate("GET", "/api/admin", ATTACKER).rule == "/api/admin"
-    assert not policy.evaluate("GET", "/api/admin", ATTACKER).allowed
+    assert policy.evaluate("GET", "/api/admin", origin=ATTACKER).rule == "/api/admin"
+    assert not policy.evaluate("GET", "/api/admin", origin=ATTACKER).allowed
 
 
 def test_longer_literal_prefix_wins_whatever_the_declaration_order() -> None:
     """Rule ordering (CVE-2024-6839): '/api/admin/.*' is tried before '/api/.*' even when declared after it."""
     policy = CORSPolicy(resources={r"/api/.*": {"origins": "*"}, r"/api/admin/.*": {"origins": [ADMIN]}})
     assert policy.rules == (r"/api/admin/.*", r"/api/.*")
-    assert policy.evaluate("GET", "/api/admin/users", ATTACKER).allowed is False
+    assert policy.evaluate("GET", "/api/admin/users", origin=ATTACKER).allowed is False
 
 
 def test_equal_literal_prefixes_keep_declaration_order() -> None:
     """Rule ordering (CVE-2024-6839): a tie is broken by the order the user wrote, the same on every run."""
     policy = CORSPolicy(resources={r"/api/(admin|staff)/.*": {"origins": [ADMIN]}, r"/api/.*": {"origins": "*"}})
     assert policy.rules == (r"/api/(admin|staff)/.*", r"/api/.*")
-    assert policy.evaluate("GET", "/api/staff/x", ATTACKER).rule == r"/api/(admin|staff)/.*"
+    assert policy.evaluate("GET", "/api/staff/x", origin=ATTACKER).rule == r"/api/(admin|staff)/.*"
 
 
 def test_a_rule_that_can_never_match_is_reported_at_startup() -> None:

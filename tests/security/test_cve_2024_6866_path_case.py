@@ -23,17 +23,17 @@ def test_upper_case_path_does_not_get_the_lower_case_public_rule() -> None:
 
 def test_mixed_case_path_falls_to_the_strict_rule() -> None:
     """Case handling (CVE-2024-6866): '/Public/x' is judged by the catch-all rule, not the public one."""
-    assert CORSPolicy(resources=RESOURCES).evaluate("GET", "/Public/x", ATTACKER).rule == r"/.*"
+    assert CORSPolicy(resources=RESOURCES).evaluate("GET", "/Public/x", origin=ATTACKER).rule == r"/.*"
 
 
 def test_exact_path_rules_are_case_sensitive() -> None:
     """Case handling (CVE-2024-6866): the exact rule '/health' does not cover '/HEALTH'."""
     policy = CORSPolicy(resources={"/health": {"origins": "*"}})
-    assert policy.evaluate("GET", "/HEALTH", ATTACKER).rule is None
+    assert policy.evaluate("GET", "/HEALTH", origin=ATTACKER).rule is None
 
 
 def test_origins_are_still_matched_as_browsers_serialize_them() -> None:
     """Case handling (CVE-2024-6866): origins stay exact (browsers lower-case hosts); an upper-case Origin is not one a browser sends."""
     policy = CORSPolicy(origins=[TRUSTED])
-    assert policy.evaluate("GET", "/", TRUSTED).allowed
-    assert policy.evaluate("GET", "/", "https://APP.example.com").reason == "origin-malformed"
+    assert policy.evaluate("GET", "/", origin=TRUSTED).allowed
+    assert policy.evaluate("GET", "/", origin="https://APP.example.com").reason == "origin-malformed"

@@ -95,6 +95,6 @@ def test_user_predicates_and_regexes_only_see_well_formed_origins() -> None:
         return True
 
     policy = CORSPolicy(origins=[recording_predicate])
-    decision = policy.evaluate("GET", "/", ORIGIN + "\r\nSet-Cookie: a=b")
+    decision = policy.evaluate("GET", "/", origin=ORIGIN + "\r\nSet-Cookie: a=b")
     assert decision.reason == "origin-malformed"
     assert seen == []

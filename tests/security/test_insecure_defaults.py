@@ -30,8 +30,8 @@ def test_default_preflight_carries_no_credentials_and_no_private_network_grant()
 def test_default_policy_admits_no_null_or_malformed_origin() -> None:
     """Insecure defaults: '*' means every well-formed origin, not 'null' and not arbitrary text."""
     policy = CORSPolicy()
-    assert not policy.evaluate("GET", "/", "null").allowed
-    assert not policy.evaluate("GET", "/", "https://a.example\r\n").allowed
+    assert not policy.evaluate("GET", "/", origin="null").allowed
+    assert not policy.evaluate("GET", "/", origin="https://a.example\r\n").allowed
 
 
 def test_default_options_describe_no_dangerous_grant() -> None:

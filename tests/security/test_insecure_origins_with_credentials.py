@@ -32,14 +32,14 @@ def test_loopback_http_origins_with_credentials_are_not_reported(origin: str) ->
 def test_https_origin_does_not_admit_the_http_origin_of_the_same_host() -> None:
     """Scheme confusion (django-cors-headers 3.0.0): 'https://app.example.com' does not admit 'http://app.example.com'."""
     policy = CORSPolicy(origins=["https://app.example.com"], supports_credentials=True)
-    assert not policy.evaluate("GET", "/", "http://app.example.com").allowed
+    assert not policy.evaluate("GET", "/", origin="http://app.example.com").allowed
 
 
 def test_https_wildcard_does_not_admit_http_subdomains() -> None:
     """Scheme confusion: 'https://*.example.com' fixes the scheme."""
     policy = CORSPolicy(origins=["https://*.example.com"], supports_credentials=True)
-    assert not policy.evaluate("GET", "/", "http://a.example.com").allowed
-    assert not policy.evaluate("GET", "/", "wss://a.example.com").allowed
+    assert not policy.evaluate("GET", "/", origin="http://a.example.com").allowed
+    assert not policy.evaluate("GET", "/", origin="wss://a.example.com").allowed
 
 
 def test_origin_without_scheme_is_a_config_error() -> None:

@@ -15,22 +15,22 @@ from wsgi_cors import CORSPolicy
 def test_two_exact_origins_admit_nothing_else(attacker: str) -> None:
     """Shared-suffix matcher bug: 'https://foo.com' and 'https://bar.com' admit exactly those two origins."""
     policy = CORSPolicy(origins=["https://foo.com", "https://bar.com"])
-    assert policy.evaluate("GET", "/", "https://foo.com").allowed
-    assert policy.evaluate("GET", "/", "https://bar.com").allowed
-    assert not policy.evaluate("GET", "/", attacker).allowed
+    assert policy.evaluate("GET", "/", origin="https://foo.com").allowed
+    assert policy.evaluate("GET", "/", origin="https://bar.com").allowed
+    assert not policy.evaluate("GET", "/", origin=attacker).allowed
 
 
 @pytest.mark.parametrize("attacker", ["https://x.barfoo.com", "https://x.foo.bar.co", "https://foo.com", "https://xfoo.com"])
 def test_two_subdomain_patterns_admit_only_their_own_subdomains(attacker: str) -> None:
     """Shared-suffix matcher bug: '*.foo.com' and '*.bar.com' do not combine into '*foo.com'."""
     policy = CORSPolicy(origins=["https://*.foo.com", "https://*.bar.com"])
-    assert policy.evaluate("GET", "/", "https://x.foo.com").allowed
-    assert not policy.evaluate("GET", "/", attacker).allowed
+    assert policy.evaluate("GET", "/", origin="https://x.foo.com").allowed
+    assert not policy.evaluate("GET", "/", origin=attacker).allowed
 
 
 def test_ports_of_one_pattern_do_not_leak_to_another() -> None:
     """Shared-suffix matcher bug: a port allowed for one pattern is not allowed for a sibling pattern."""
     policy = CORSPolicy(origins=["https://*.foo.com:8443", "https://*.bar.com"])
-    assert policy.evaluate("GET", "/", "https://x.foo.com:8443").allowed
-    assert not policy.evaluate("GET", "/", "https://x.bar.com:8443").allowed
-    assert not policy.evaluate("GET", "/", "https://x.foo.com").allowed
+    assert policy.evaluate("GET", "/", origin="https://x.foo.com:8443").allowed
+    assert not policy.evaluate("GET", "/", origin="https://x.bar.com:8443").allowed
+    assert not policy.evaluate("GET", "/", origin="https://x.foo.com").allowed

@@ -44,7 +44,7 @@ def test_predicate_is_never_asked_about_null() -> None:
         seen.append(origin)
         return True
 
-    CORSPolicy(origins=[recording_predicate]).evaluate("GET", "/", "null")
+    CORSPolicy(origins=[recording_predicate]).evaluate("GET", "/", origin="null")
     assert seen == []
 
 

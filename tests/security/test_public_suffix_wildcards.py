@@ -34,12 +34,12 @@ def test_public_suffix_wildcard_in_a_path_rule_with_credentials_is_refused() -> 
 def test_explicit_opt_in_admits_the_public_suffix_wildcard() -> None:
     """Public-suffix wildcard: allow_public_suffix_wildcards=True is the clearly named way to accept the risk."""
     policy = CORSPolicy(origins=["https://*.github.io"], supports_credentials=True, allow_public_suffix_wildcards=True)
-    assert policy.evaluate("GET", "/", "https://someone.github.io").allowed
+    assert policy.evaluate("GET", "/", origin="https://someone.github.io").allowed
 
 
 def test_public_suffix_wildcard_without_credentials_is_allowed() -> None:
     """Public-suffix wildcard: without credentials only public data is shared, so no opt-in is needed."""
-    assert CORSPolicy(origins=["https://*.github.io"]).evaluate("GET", "/", "https://someone.github.io").allowed
+    assert CORSPolicy(origins=["https://*.github.io"]).evaluate("GET", "/", origin="https://someone.github.io").allowed
 
 
 @pytest.mark.parametrize("pattern", ["https://*.example.com", "https://*.myorg.github.io", "http://*.localhost:*"])
@@ -57,7 +57,7 @@ def test_the_opt_in_must_be_a_boolean() -> None:
 def test_the_opt_in_round_trips_through_describe() -> None:
     """Public-suffix wildcard: describe() keeps the opt-in, so a rebuilt policy is as permissive, no more."""
     policy = CORSPolicy(origins=["https://*.github.io"], supports_credentials=True, allow_public_suffix_wildcards=True)
-    assert CORSPolicy(**policy.describe()).evaluate("GET", "/", "https://someone.github.io").allowed
+    assert CORSPolicy(**policy.describe()).evaluate("GET", "/", origin="https://someone.github.io").allowed
 
 
 @pytest.mark.parametrize("domain,public", [

@@ -37,38 +37,38 @@ def test_string_regex_still_accepts_the_origins_it_names() -> None:
 def test_compiled_regex_does_not_accept_a_suffix() -> None:
     """Regex suffix bypass: a compiled re.Pattern is full-matched too."""
     policy = CORSPolicy(origins=[re.compile(r"https://app\.example\.com")])
-    assert not policy.evaluate("GET", "/", "https://app.example.com.attacker.io").allowed
-    assert policy.evaluate("GET", "/", "https://app.example.com").allowed
+    assert not policy.evaluate("GET", "/", origin="https://app.example.com.attacker.io").allowed
+    assert policy.evaluate("GET", "/", origin="https://app.example.com").allowed
 
 
 def test_regex_without_scheme_does_not_match_by_search() -> None:
     """Regex prefix bypass: a pattern is never searched inside the origin ('app\\.example\\.com' is not a substring test)."""
     policy = CORSPolicy(origins=[re.compile(r"app\.example\.com")])
-    assert not policy.evaluate("GET", "/", "https://app.example.com").allowed
-    assert not policy.evaluate("GET", "/", "https://evilapp.example.com").allowed
+    assert not policy.evaluate("GET", "/", origin="https://app.example.com").allowed
+    assert not policy.evaluate("GET", "/", origin="https://evilapp.example.com").allowed
 
 
 def test_top_level_alternation_is_anchored_as_a_whole() -> None:
     """Regex suffix bypass: 'a|b' is full-matched as one group, so neither branch accepts a suffix."""
     policy = CORSPolicy(origins=r"https://a\.example\.com|https://b\.example\.com")
-    assert policy.evaluate("GET", "/", "https://b.example.com").allowed
-    assert not policy.evaluate("GET", "/", "https://a.example.com.attacker.io").allowed
-    assert not policy.evaluate("GET", "/", "https://b.example.com.attacker.io").allowed
+    assert policy.evaluate("GET", "/", origin="https://b.example.com").allowed
+    assert not policy.evaluate("GET", "/", origin="https://a.example.com.attacker.io").allowed
+    assert not policy.evaluate("GET", "/", origin="https://b.example.com.attacker.io").allowed
 
 
 def test_several_regexes_combined_keep_full_matching() -> None:
     """Regex suffix bypass: the combined alternation of several entries still anchors each of them."""
     policy = CORSPolicy(origins=[r"https://a\.example\.com", re.compile(r"https://b\.example\.com")])
-    assert policy.evaluate("GET", "/", "https://a.example.com").allowed
-    assert not policy.evaluate("GET", "/", "https://a.example.comhttps://b.example.com").allowed
-    assert not policy.evaluate("GET", "/", "https://b.example.com.attacker.io").allowed
+    assert policy.evaluate("GET", "/", origin="https://a.example.com").allowed
+    assert not policy.evaluate("GET", "/", origin="https://a.example.comhttps://b.example.com").allowed
+    assert not policy.evaluate("GET", "/", origin="https://b.example.com.attacker.io").allowed
 
 
 def test_unescaped_dot_is_reported_at_startup() -> None:
     """Unescaped-dot regex: 'https://.*.example.com' also accepts 'https://evil-example.com', so it warns."""
     with pytest.warns(CORSConfigWarning, match="unescaped"):
         policy = CORSPolicy(origins=r"https://.*.example.com")
-    assert policy.evaluate("GET", "/", "https://evil-example.com").allowed  # what the warning is about
+    assert policy.evaluate("GET", "/", origin="https://evil-example.com").allowed  # what the warning is about
 
 
 def test_a_regex_never_admits_a_malformed_origin() -> None:
@@ -76,4 +76,4 @@ def test_a_regex_never_admits_a_malformed_origin() -> None:
     policy = CORSPolicy(origins=r"https://[^ ]*\.example\.com")
     for hostile in ("https://evil.io/.example.com", "https://evil.io?.example.com", "https://evil.io#.example.com",
                     "https://evil.io@a.example.com", "https://a.example.com\r\n"):
-        assert policy.evaluate("GET", "/", hostile).reason == "origin-malformed", hostile
+        assert policy.evaluate("GET", "/", origin=hostile).reason == "origin-malformed", hostile

@@ -72,7 +72,7 @@ def test_an_app_mutating_its_header_list_after_start_response_changes_nothing_se
 
 def test_decision_headers_are_immutable() -> None:
     """Shared mutable state: a Decision (cached and shared for requests without Origin) cannot be changed by its user."""
-    decision = CORSPolicy(origins="*").evaluate("GET", "/", None)
+    decision = CORSPolicy(origins="*").evaluate("GET", "/", origin=None)
     assert isinstance(decision.headers, tuple) and all(isinstance(pair, tuple) for pair in decision.headers)
     with pytest.raises(AttributeError):
         decision.headers = ()

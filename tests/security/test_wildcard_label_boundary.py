@@ -43,23 +43,23 @@ def test_subdomain_wildcard_admits_whole_labels(origin: str) -> None:
 def test_any_port_pattern_fixes_scheme_and_host(attacker: str) -> None:
     """'*' spanning dots: 'http://localhost:*' varies the port only."""
     policy = CORSPolicy(origins=["http://localhost:*"])
-    assert policy.evaluate("GET", "/", "http://localhost:5173").allowed
-    assert not policy.evaluate("GET", "/", attacker).allowed
+    assert policy.evaluate("GET", "/", origin="http://localhost:5173").allowed
+    assert not policy.evaluate("GET", "/", origin=attacker).allowed
 
 
 def test_subdomain_and_any_port_pattern_fixes_the_domain() -> None:
     """'*' spanning dots: 'https://*.example.com:*' varies labels and port, never the domain."""
     policy = CORSPolicy(origins=["https://*.example.com:*"])
-    assert policy.evaluate("GET", "/", "https://a.example.com:8443").allowed
-    assert policy.evaluate("GET", "/", "https://a.example.com").allowed
-    assert not policy.evaluate("GET", "/", "https://a.example.com.attacker.io:8443").allowed
+    assert policy.evaluate("GET", "/", origin="https://a.example.com:8443").allowed
+    assert policy.evaluate("GET", "/", origin="https://a.example.com").allowed
+    assert not policy.evaluate("GET", "/", origin="https://a.example.com.attacker.io:8443").allowed
 
 
 def test_glob_without_a_label_boundary_is_a_regex_and_warned_about() -> None:
     """'*' spanning dots: 'https://*example.com' is not a wildcard pattern; taken as a regex, it warns and admits no 'evilexample.com'."""
     with pytest.warns(CORSConfigWarning, match="unescaped"):
         policy = CORSPolicy(origins=["https://*example.com"])
-    assert not policy.evaluate("GET", "/", "https://evilexample.com").allowed
+    assert not policy.evaluate("GET", "/", origin="https://evilexample.com").allowed
 
 
 def test_mid_label_wildcard_is_a_regex_and_warned_about() -> None:

@@ -23,7 +23,7 @@ import sys
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Optional
 
 from .escaping import display
-from .headers import merge_headers
+from .headers import Headers, merge_headers
 from .policy import CORSPolicy, Decision, Verdict, status_line
 
 if TYPE_CHECKING:
@@ -146,7 +146,7 @@ class CORSMiddleware:
 
         if not self.intercept_exceptions:
             return self.app(environ, start_cors_response)
-        return self._call_intercepting(environ, start_response, start_cors_response, cors_headers, decision.path or "")
+        return self._call_intercepting(environ, start_response, start_cors_response, cors_headers, environ.get("PATH_INFO") or "/")
 
     def _call_intercepting(self, environ: "WSGIEnvironment", start_response: "StartResponse",
                            start_cors_response: "StartResponse", cors_headers: Headers, path: str) -> Iterable[bytes]:

@@ -21,6 +21,7 @@ from typing import Any, NamedTuple, Optional
 
 from .config import RuleSettings, Settings, build_settings
 from .escaping import display
+from .origins import MAX_ORIGIN_LENGTH
 from .headers import MAX_METHOD_LENGTH, MAX_REQUEST_HEADERS_LENGTH, MAX_REQUEST_HEADER_NAMES, TOKEN, is_token, parse_request_header_names
 
 __all__ = ["CORSPolicy", "Decision", "Reason", "RequestKind", "Verdict", "Headers"]
@@ -36,6 +37,11 @@ ACMA = "Access-Control-Max-Age"
 ACAPN = "Access-Control-Allow-Private-Network"
 # Fetch "CORS-preflight fetch": a refusal is best signalled by a non-ok status and no CORS headers.
 REJECTED_PREFLIGHT_STATUS = 403
+# Decisions remembered per policy: enough for every origin of a busy site, small enough (a few hundred KiB
+# at most) that an attacker rotating request values costs memory nobody notices, and only ever a miss.
+MAX_REMEMBERED_DECISIONS = 1024
+# Only requests with values of a browser's size are remembered, so the memory above stays bounded (1024 * ~1 KiB).
+MAX_REMEMBERED_HEADERS_LENGTH = 512
 
 
 class RequestKind(str, enum.Enum):
@@ -160,7 +166,7 @@ class _CompiledRule:
                  "allow_header_regex", "allow_private_network", "wildcard", "vary_actual", "vary_preflight", "actual_tail",
                  "wildcard_actual", "preflight_head", "preflight_max_age", "preflight_tail", "preflight_status",
                  "rejected_preflight_status", "not_cors", "any_browser_header_list", "allowed_names_superset",
-                 "exact_decisions")
+                 "cacheable")
 
     def __init__(self, settings: RuleSettings) -> None:
         self.settings = s = settings
@@ -200,8 +206,9 @@ class _CompiledRule:
         else:
             not_cors_headers = self.vary_actual
         self.not_cors = Decision(kind=RequestKind.NOT_CORS, verdict=ALLOWED, rule=self.path, headers=not_cors_headers)
-        # The allowed actual request of each exact origin, built on first use: bounded by the configuration, not by requests.
-        self.exact_decisions: dict[str, Decision] = {}
+        # A decision depends only on this rule and the request's CORS headers, unless an origin predicate
+        # (user code, which may consult a database) takes part: then nothing is remembered.
+        self.cacheable = not s.origins.predicates
         # A browser's Access-Control-Request-Headers (lower-case names, comma-separated, no white space)
         # is checked in C-level passes: a character-class regex when any name is allowed, a subset test
         # against the allowed names otherwise. Anything else takes the general, bounded parser.
@@ -209,44 +216,39 @@ class _CompiledRule:
         self.allowed_names_superset = (s.allow_header_names.issuperset
                                        if not s.allow_all_headers and s.allow_header_regex is None else None)
 
-    def actual(self, origin: str, path: str) -> Decision:
+    def actual(self, origin: str) -> Decision:
         """Decide an actual request (any request with an Origin that is not a preflight)."""
         if origin in self.exact:
-            decision = self.exact_decisions.get(origin)
-            if decision is None:
-                decision = self.exact_decisions[origin] = Decision(
-                    kind=ACTUAL, verdict=ALLOWED, rule=self.path, headers=((ACAO, origin), *self.actual_tail))
-            return decision
+            return Decision(kind=ACTUAL, verdict=ALLOWED, rule=self.path, headers=((ACAO, origin), *self.actual_tail))
         reason = self.match_beyond_exact(origin)
         if reason is None:
             headers = self.wildcard_actual if self.wildcard else ((ACAO, origin), *self.actual_tail)
             return Decision(kind=ACTUAL, verdict=ALLOWED, rule=self.path, headers=headers)
         return Decision(kind=ACTUAL, verdict=REFUSED, reason=_REASONS[reason], offending_value=origin, rule=self.path,
-                        headers=self.vary_actual, path=path)
+                        headers=self.vary_actual)
 
     def refuse_ambiguous_path(self, preflight: bool, path: str) -> Decision:
         if preflight:
-            return self._reject_preflight(Reason.PATH_AMBIGUOUS, path, path)
+            return self._reject_preflight(Reason.PATH_AMBIGUOUS, path)
         return Decision(kind=ACTUAL, verdict=REFUSED, reason=Reason.PATH_AMBIGUOUS, offending_value=path, rule=self.path,
                         headers=self.vary_actual, path=path)
 
-    def _reject_preflight(self, reason: Reason, detail: Optional[str], path: str) -> Decision:
+    def _reject_preflight(self, reason: Reason, detail: Optional[str], path: Optional[str] = None) -> Decision:
         return Decision(kind=PREFLIGHT, verdict=REFUSED, reason=reason, offending_value=detail, rule=self.path,
                         headers=self.vary_preflight, status=self.rejected_preflight_status, path=path)
 
-    def preflight(self, origin: str, method: str, request_headers: Optional[str],
-                  private_network: Optional[str], path: str) -> Decision:
+    def preflight(self, origin: str, method: str, request_headers: Optional[str], private_network: Optional[str]) -> Decision:
         # Checked in the order of the Fetch "CORS-preflight fetch": origin, method, headers.
         if origin not in self.exact:
             reason = self.match_beyond_exact(origin)
             if reason is not None:
-                return self._reject_preflight(_REASONS[reason], origin, path)
+                return self._reject_preflight(_REASONS[reason], origin)
         if self.methods is None:
             if len(method) > MAX_METHOD_LENGTH or not is_token(method):  # it is echoed: bound it
-                return self._reject_preflight(Reason.METHOD_NOT_ALLOWED, method, path)
+                return self._reject_preflight(Reason.METHOD_NOT_ALLOWED, method)
             allow_methods: Headers = ((ACAM, method),)
         elif method not in self.methods:
-            return self._reject_preflight(Reason.METHOD_NOT_ALLOWED, method, path)
+            return self._reject_preflight(Reason.METHOD_NOT_ALLOWED, method)
         else:
             allow_methods = ()
         allow_headers: Headers = ()
@@ -261,19 +263,19 @@ class _CompiledRule:
         else:
             names = parse_request_header_names(request_headers)
             if names is None:
-                return self._reject_preflight(Reason.REQUEST_HEADERS_MALFORMED, request_headers, path)
+                return self._reject_preflight(Reason.REQUEST_HEADERS_MALFORMED, request_headers)
             if not self.allow_all_headers:
                 allowed_names, regex = self.allow_header_names, self.allow_header_regex
                 for name in names:
                     if name not in allowed_names and (regex is None or regex.fullmatch(name) is None):
-                        return self._reject_preflight(Reason.HEADER_NOT_ALLOWED, name, path)
+                        return self._reject_preflight(Reason.HEADER_NOT_ALLOWED, name)
             if names:
                 # Browsers send the names lower-cased, sorted and unique (Fetch), so echoing keeps Flask-CORS's output.
                 allow_headers = ((ACAH, ", ".join(names)),)
         private: Headers = ()
         if private_network == "true":
             if not self.allow_private_network:
-                return self._reject_preflight(Reason.PRIVATE_NETWORK_NOT_ALLOWED, None, path)
+                return self._reject_preflight(Reason.PRIVATE_NETWORK_NOT_ALLOWED, None)
             private = ((ACAPN, "true"),)
         allow_origin = "*" if self.wildcard else origin
         if allow_methods:
@@ -296,7 +298,7 @@ class CORSPolicy:
     warns with a :class:`~wsgi_cors.errors.CORSConfigWarning`. Then call :meth:`evaluate` per request.
     """
 
-    __slots__ = ("_settings", "_rules", "_match_rule", "_always_rule", "intercept_exceptions", "__weakref__")
+    __slots__ = ("_settings", "_rules", "_match_rule", "_always_rule", "intercept_exceptions", "_decisions", "__weakref__")
 
     def __init__(self, **options: Any) -> None:
         settings: Settings = build_settings(options)
@@ -306,6 +308,9 @@ class CORSPolicy:
         self._match_rule = matcher.match
         self._always_rule = matcher.always  # the rule covering every path, when there is one (the default "/*")
         self.intercept_exceptions = settings.intercept_exceptions
+        # Decisions already made, keyed by (rule, the request's CORS header values): a decision is a pure
+        # function of them, so a repeated request is answered by one dict look-up.
+        self._decisions: dict[tuple[Any, ...], Decision] = {}
 
     def evaluate(
         self,
@@ -323,19 +328,30 @@ class CORSPolicy:
         encoded as latin-1); the header arguments are the raw header values, or None when the header is
         absent. A preflight is ``OPTIONS`` with an ``Origin`` and an ``Access-Control-Request-Method``.
         """
-        if path[:1] != "/" or path[1:2] == "/" or not path.isascii():
-            path = router_path(path)
-        rule = self._always_rule or self._match_rule(path)
+        rule = self._always_rule  # one rule for every path: every spelling of a path gets the same answer
         if rule is None:
-            return _uncovered(method, path, origin, request_method)
+            if path[:1] != "/" or path[1:2] == "/" or not path.isascii():
+                path = router_path(path)
+            rule = self._match_rule(path)
+            if rule is None:
+                return _uncovered(method, path, origin, request_method)
+            if origin and ("//" in path or "/." in path) and _is_ambiguous(path):
+                return rule.refuse_ambiguous_path(request_method is not None and method == "OPTIONS", path)
         if not origin:
             return rule.not_cors
-        # With one rule for every path, every spelling of a path gets the same answer: nothing to disagree on.
-        if rule is not self._always_rule and ("//" in path or "/." in path) and _is_ambiguous(path):
-            return rule.refuse_ambiguous_path(request_method is not None and method == "OPTIONS", path)
-        if request_method is not None and method == "OPTIONS":
-            return rule.preflight(origin, request_method, request_headers, request_private_network, path)
-        return rule.actual(origin, path)
+        preflight = request_method is not None and method == "OPTIONS"
+        key = (rule, origin, request_method, request_headers, request_private_network) if preflight else (rule, origin)
+        decision = self._decisions.get(key)
+        if decision is None:
+            if preflight:
+                decision = rule.preflight(origin, request_method, request_headers, request_private_network)  # type: ignore[arg-type]
+            else:
+                decision = rule.actual(origin)
+            if rule.cacheable and len(origin) <= MAX_ORIGIN_LENGTH and len(request_headers or "") <= MAX_REMEMBERED_HEADERS_LENGTH:
+                if len(self._decisions) >= MAX_REMEMBERED_DECISIONS:
+                    self._decisions.clear()  # rotating request values can only make it miss, never grow it
+                self._decisions[key] = decision
+        return decision
 
     def describe(self) -> dict[str, Any]:
         """The effective configuration as keyword options: ``CORSPolicy(**policy.describe())`` builds an equivalent policy.

@@ -98,3 +98,21 @@ def test_listeners_get_the_precise_reason_on_an_exact_only_policy(origin: str, r
     middleware = CORSMiddleware(app, origins=["https://app.example.com"], on_reject=lambda decision, environ: seen.append(decision.reason or ""))
     sent_headers(middleware, {"REQUEST_METHOD": "GET", "PATH_INFO": "/", "HTTP_ORIGIN": origin})
     assert seen == [reason]
+
+
+def test_an_origin_predicate_is_asked_again_for_every_request() -> None:
+    """Decisions are remembered, except where user code decides: a predicate may answer differently tomorrow."""
+    answers = iter([False, True])
+    middleware = CORSMiddleware(app, origins=[lambda origin: next(answers)])
+    environ = {"REQUEST_METHOD": "GET", "PATH_INFO": "/", "HTTP_ORIGIN": "https://tenant.example"}
+    first, second = sent_headers(middleware, dict(environ)), sent_headers(middleware, dict(environ))
+    assert ("Access-Control-Allow-Origin", "https://tenant.example") not in first
+    assert ("Access-Control-Allow-Origin", "https://tenant.example") in second
+
+
+def test_a_repeated_request_gets_the_same_decision_as_the_first() -> None:
+    policy = CORSPolicy(origins=["https://app.example.com", "https://*.example.org"], allow_headers=["X-A"])
+    for request in ({"origin": "https://a.example.org"}, {"origin": "https://evil.example"},
+                    {"origin": "https://app.example.com", "request_method": "PUT", "request_headers": "x-a"}):
+        method = "OPTIONS" if "request_method" in request else "GET"
+        assert policy.evaluate(method, "/", **request) == policy.evaluate(method, "/", **request)

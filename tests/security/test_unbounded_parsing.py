@@ -69,3 +69,16 @@ def test_a_huge_path_costs_no_more_than_the_path_rule_regex() -> None:
     response = call(middleware, "GET", "/api/" + "a" * MEGABYTE, {"Origin": TRUSTED})
     assert response.get("Access-Control-Allow-Origin") == TRUSTED
     assert response_size(response.headers) < 1000
+
+
+def test_rotating_origins_cannot_grow_the_remembered_decisions_without_bound() -> None:
+    """The engine remembers decisions; an attacker sending ever-new origins only makes that miss (bounded memory)."""
+    policy = CORSPolicy(origins=["https://app.example.com"])
+    for number in range(2_000):  # warm up past the bound once
+        policy.evaluate("GET", "/", origin=f"https://a{number}.example")
+
+    def burst() -> None:
+        for number in range(2_000, 22_000):
+            policy.evaluate("GET", "/", origin=f"https://a{number}.example")
+
+    assert peak_memory(burst) < 2 << 20

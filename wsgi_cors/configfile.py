@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import ast
 import difflib
-import json
 import os
 import re
 import sys
@@ -36,8 +35,11 @@ import warnings
 from dataclasses import dataclass
 from typing import Any, Mapping, Optional, Union
 
+import tomli_w
+
 from .config import KNOWN_OPTIONS, user_stacklevel
 from .errors import ConfigError, ConfigProblem, CORSConfigWarning
+from .escaping import printable
 from .policy import CORSPolicy
 
 if sys.version_info >= (3, 11):
@@ -97,6 +99,7 @@ _OPTION_WHERE_RE = re.compile(r"(?P<key>\w+)(?:\[(?P<index>\d+)\])?")
 # tomllib (and tomli) end every syntax error with its position.
 _TOML_POSITION_RE = re.compile(r"\s*\(at line (?P<line>\d+), column (?P<column>\d+)\)$")
 _TABLE_HEADER_RE = re.compile(r"\s*\[")
+_SURROGATE_RE = re.compile("[\ud800-\udfff]")
 # A variable meant for us in another spelling: WSGI and CORS in any case, any separators, then the option.
 _NEAR_PREFIX_RE = re.compile(r"wsgi[\W_]*cors[\W_]+(?P<option>\w.*)", re.IGNORECASE | re.DOTALL)
 # difflib ratio above which a whole variable name is taken for a misspelling of ours: WSGI_COR_ORIGINS
@@ -327,7 +330,9 @@ def dump_toml(options: Mapping[str, Any]) -> str:
     """Write options (such as ``policy.describe()``) in the file format, so a policy can be shown as it would be written.
 
     Options left at ``None`` are omitted (TOML has no null). A value TOML cannot hold (a callable,
-    a compiled pattern) is written as a comment naming it, so the output says what it could not show.
+    a compiled pattern, text with a lone surrogate) is written as a comment naming it, so the output
+    says what it could not show. The values are written by ``tomli-w``, a maintained TOML writer: the
+    JSON string escapes used before turned text beyond U+FFFF into surrogate pairs, which TOML forbids.
     """
     top = {key: value for key, value in options.items() if key != _RESOURCES_KEY}
     lines = _toml_pairs(top)
@@ -345,22 +350,26 @@ def _toml_pairs(options: Mapping[str, Any]) -> list[str]:
     for key, value in options.items():
         if value is None:
             continue
-        text = _toml_value(value)
-        lines.append(f"{key} = {text}" if text is not None else f"# {key} = {value!r} (not expressible in TOML)")
+        if _expressible(value):
+            lines.append(tomli_w.dumps({key: _plain(value)}).rstrip("\n"))
+        else:  # repr escapes line breaks and surrogates, so the comment stays one line of valid UTF-8
+            lines.append(f"# {key} = {printable(repr(value))} (not expressible in TOML)")
     return lines
 
 
-def _toml_value(value: Any) -> Optional[str]:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
+def _expressible(value: Any) -> bool:
+    """Whether ``value`` is made of what a TOML file can hold: booleans, integers, text, arrays of them."""
+    if isinstance(value, (bool, int)):
+        return True
     if isinstance(value, str):
-        return json.dumps(value)  # JSON's string escapes are all valid in a TOML basic string
+        return _SURROGATE_RE.search(value) is None  # a TOML file is UTF-8, which cannot encode a lone surrogate
     if isinstance(value, (list, tuple)):
-        items = [_toml_value(item) for item in value]
-        return None if None in items else "[" + ", ".join(item for item in items if item is not None) + "]"
-    return None
+        return all(_expressible(item) for item in value)
+    return False
+
+
+def _plain(value: Any) -> Any:
+    return [_plain(item) for item in value] if isinstance(value, (list, tuple)) else value
 
 
 # --- the environment -------------------------------------------------------------------------

@@ -31,7 +31,7 @@ def imported_modules(module: str) -> set[str]:
 # What the engine may import: plain-data standard modules, the Public Suffix List, and itself. No WSGI, no I/O
 # (socket only for inet_aton, which parses legacy IPv4 spellings in configured origins).
 ENGINE_MAY_IMPORT = {"__future__", "copy", "dataclasses", "datetime", "difflib", "enum", "functools", "http", "ipaddress",
-                     "logging", "operator", "re", "socket", "sre_parse", "sys", "typing", "warnings", "publicsuffixlist"}
+                     "logging", "operator", "re", "socket", "sre_parse", "sys", "types", "typing", "warnings", "publicsuffixlist"}
 
 
 @pytest.mark.parametrize("module", ENGINE_MODULES)

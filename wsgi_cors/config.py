@@ -15,6 +15,7 @@ import sys
 import warnings
 from dataclasses import dataclass
 from datetime import timedelta
+from types import MappingProxyType
 from typing import Any, Callable, Iterable, Mapping, Optional, Pattern
 
 from .errors import ConfigError, ConfigProblem, CORSConfigWarning, InsecureConfigWarning, ShadowedRuleWarning
@@ -444,7 +445,7 @@ def build_settings(options: Mapping[str, Any]) -> Settings:
             allow_private_network=values["allow_private_network"],
             always_send=values["always_send"],
             preflight_status=values["preflight_status"],
-            options=shown,
+            options=_frozen(shown),
         )
         rules.append(PathRule(pattern, settings, index))
 
@@ -467,4 +468,17 @@ def build_settings(options: Mapping[str, Any]) -> Settings:
         "resources": {rule.text if isinstance(rule.pattern, str) else rule.pattern: dict(rule.target.options) for rule in rules},
         "intercept_exceptions": intercept,
     }
-    return Settings(rules=matcher, intercept_exceptions=intercept, options=described)
+    return Settings(rules=matcher, intercept_exceptions=intercept, options=_frozen(described))
+
+
+def _frozen(value: Any) -> Any:
+    """``value`` with every dict made a read-only mapping and every list a tuple, recursively.
+
+    The stored options are reachable from a policy (``policy.covering_rule.settings.options``);
+    a caller mutating them must not change what ``describe()`` reports (issue 9, item 11).
+    """
+    if isinstance(value, Mapping):
+        return MappingProxyType({key: _frozen(item) for key, item in value.items()})
+    if isinstance(value, (list, tuple)):
+        return tuple(_frozen(item) for item in value)
+    return value

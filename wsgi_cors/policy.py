@@ -18,7 +18,7 @@ import enum
 import re
 from operator import itemgetter
 from http import HTTPStatus
-from typing import Any, Optional
+from typing import Any, Mapping, Optional
 
 from .config import RuleSettings, Settings, build_settings
 from .escaping import display
@@ -326,12 +326,12 @@ class CORSPolicy:
     def describe(self) -> dict[str, Any]:
         """The effective configuration as keyword options: ``CORSPolicy(**policy.describe())`` builds an equivalent policy.
 
-        Every path rule is listed under ``resources`` with all its options, in precedence order.
+        Every path rule is listed under ``resources`` with all its options, in precedence order. The result is
+        a fresh copy that shares no container with the policy, so a caller may change it freely.
         """
-        described = copy.copy(dict(self._settings.options))
-        ordered = {rule.text if isinstance(rule.pattern, str) else rule.pattern: dict(rule.target.options)
-                   for rule in self._settings.rules.ordered}
-        described["resources"] = ordered
+        described: dict[str, Any] = _thawed(self._settings.options)
+        described["resources"] = {rule.text if isinstance(rule.pattern, str) else rule.pattern: _thawed(rule.target.options)
+                                  for rule in self._settings.rules.ordered}
         return described
 
     @property
@@ -341,6 +341,21 @@ class CORSPolicy:
 
     def __repr__(self) -> str:
         return f"CORSPolicy(rules={list(self.rules)!r})"
+
+
+def _thawed(value: Any) -> Any:
+    """A fresh, mutable copy of stored options for describe(): dicts and lists, nothing shared with the policy.
+
+    Compiled patterns and callables (regex origins, origin predicates) are kept as they are: a pattern is
+    immutable, and a predicate is the caller's own object, which copying could not even promise to do.
+    """
+    if isinstance(value, Mapping):
+        return {key: _thawed(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_thawed(item) for item in value]
+    if value is None or isinstance(value, (str, int, float, re.Pattern)) or callable(value):
+        return value
+    return copy.deepcopy(value)
 
 
 def _is_ambiguous(path: str) -> bool:

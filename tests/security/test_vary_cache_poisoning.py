@@ -40,12 +40,13 @@ def test_request_without_origin_varies_on_origin() -> None:
 
 
 def test_allowed_and_rejected_preflights_vary_on_the_request_headers() -> None:
-    """Missing Vary: preflight answers depend on Origin, ACRM and ACRH, and say so whether allowed or not."""
+    """Missing Vary: preflight answers depend on Origin and every Access-Control-Request-* header, and say so whether allowed or not."""
     middleware = CORSMiddleware(hello_app, origins=[TRUSTED], allow_headers=["x-a"])
     allowed = call(middleware, "OPTIONS", "/", {"Origin": TRUSTED, "Access-Control-Request-Method": "PUT"})
     rejected = call(middleware, "OPTIONS", "/", {"Origin": OTHER, "Access-Control-Request-Method": "PUT"})
     for response in (allowed, rejected):
-        assert vary_tokens(response.get("Vary")) == ["origin", "access-control-request-method", "access-control-request-headers"]
+        assert vary_tokens(response.get("Vary")) == ["origin", "access-control-request-method", "access-control-request-headers",
+                                                     "access-control-request-private-network"]
 
 
 def test_app_vary_is_merged_into_one_header() -> None:

@@ -26,7 +26,7 @@ POLICY_OPTIONS: list[dict[str, Any]] = [
 ]
 
 
-with warnings.catch_warnings():  # POLICY_OPTIONS[1] lists 'null' with credentials on purpose
+with warnings.catch_warnings():  # POLICY_OPTIONS[1] lists 'null' with credentials, [6] turns Vary off, both on purpose
     warnings.simplefilter("ignore", InsecureConfigWarning)
     POLICIES = [CORSPolicy(**options) for options in POLICY_OPTIONS]
 

@@ -18,7 +18,7 @@ from datetime import timedelta
 from types import MappingProxyType
 from typing import Any, Callable, Iterable, Mapping, Optional, Pattern
 
-from .errors import ConfigError, ConfigProblem, CORSConfigWarning, InsecureConfigWarning, ShadowedRuleWarning
+from .errors import ConfigError, ConfigProblem, CORSConfigWarning, InsecureConfigWarning, MissingVaryWarning, ShadowedRuleWarning
 from .headers import FORBIDDEN_METHODS, FORBIDDEN_RESPONSE_HEADERS, is_forbidden_request_header, is_token
 from .origins import REGEX_HINT_CHARACTERS, OriginMatcher, _Problems, insecure_origins, is_catch_all, parse_origins
 from .paths import PathMatcher, PathRule, is_regex
@@ -143,6 +143,7 @@ class _Validator:
 
     def __init__(self) -> None:
         self.problems = _Problems()
+        self.categories: dict[str, type[CORSConfigWarning]] = {}  # problem text -> warning class, when not the default
 
     def error(self, where: str, value: Any, problem: str, fix: str) -> None:
         self.problems.errors.append((where, value, problem, fix))
@@ -375,6 +376,15 @@ def _check_combinations(values: Mapping[str, Any], where: Callable[[str], str], 
                            "use the https:// origin")
     if values["send_wildcard"] and not origins.allow_all:
         validator.warn(where("send_wildcard"), True, "send_wildcard only has an effect with origins='*'", "remove send_wildcard=True")
+    if not values["vary_header"]:
+        # Every rule's headers depend on the Origin (even origins="*" with send_wildcard refuses null), so without
+        # Vary a shared cache replays one origin's answer to others (Fetch "CORS protocol and HTTP caches").
+        text = ("without Vary: Origin a shared or browser cache replays the answer computed for one origin (a grant, a refusal, "
+                "or the answer to a request without Origin) to every other origin")
+        validator.categories[text] = MissingVaryWarning
+        validator.warn(where("vary_header"), False, text,
+                       "remove vary_header=False, or make sure the application sends Vary: Origin (or Cache-Control: no-store "
+                       "or private) on every response of this path")
 
 
 def _where_in_rule(label: str, own: frozenset[str], name: str) -> str:
@@ -454,7 +464,7 @@ def build_settings(options: Mapping[str, Any]) -> Settings:
     matcher = PathMatcher(rules)
     stacklevel = user_stacklevel()
     for where, value, text, fix in validator.problems.warnings:
-        category = InsecureConfigWarning if "credentials" in text else CORSConfigWarning
+        category = validator.categories.get(text) or (InsecureConfigWarning if "credentials" in text else CORSConfigWarning)
         warnings.warn(f"{where}={value!r}: {text}. Fix: {fix}", category, stacklevel=stacklevel)
     for rule, covering in matcher.shadowed:
         warnings.warn(

@@ -127,7 +127,14 @@ UNEXPLAINED = "unexplained"
 
 
 class _CompiledRule:
-    """One path rule with every constant part of its responses prepared."""
+    """One path rule with every constant part of its responses prepared.
+
+    Caches: every response of a covered path carries ``Vary: Origin`` (preflights: ``Origin`` and the three
+    ``Access-Control-Request-*`` headers), ``send_wildcard`` included, unless ``vary_header=False``, which
+    warns at build time. No rule answers every request alike (``null``, malformed origins and ambiguous
+    paths are refused even under ``origins="*"``), so no response may claim to be constant: a shared
+    cache would replay one origin's answer, grant or refusal, to every other.
+    """
 
     __slots__ = ("settings", "path", "exact", "match_beyond_exact", "methods", "allow_all_headers", "allow_header_names",
                  "allow_header_regex", "allow_private_network", "wildcard", "vary_actual", "vary_preflight", "actual_tail",
@@ -145,14 +152,17 @@ class _CompiledRule:
         self.allow_header_names = s.allow_header_names
         self.allow_header_regex = s.allow_header_regex
         self.allow_private_network = s.allow_private_network
-        # The ACAO is the constant "*" only with origins="*" and send_wildcard (credentials are refused with "*").
+        # The ACAO is "*" with origins="*" and send_wildcard (credentials are refused with "*"); it is not
+        # constant for the resource, though: null, malformed origins and ambiguous paths get no ACAO, and
+        # without always_send neither do requests without Origin. So every response says Vary: Origin, or a
+        # shared cache replays one of those refusals to every site (or the "*" to a refused one); Fetch "CORS
+        # protocol and HTTP caches" drops Vary only when the response is the same for every request.
         self.wildcard = s.origins.allow_all and s.send_wildcard
-        varies = not self.wildcard
-        self.vary_actual: Headers = (("Vary", "Origin"),) if s.vary_header and varies else ()
-        preflight_vary = (["Origin"] if varies else []) + ["Access-Control-Request-Method", "Access-Control-Request-Headers"]
-        if s.allow_private_network:
-            preflight_vary.append("Access-Control-Request-Private-Network")
-        self.vary_preflight: Headers = (("Vary", ", ".join(preflight_vary)),) if s.vary_header else ()
+        self.vary_actual: Headers = (("Vary", "Origin"),) if s.vary_header else ()
+        # A preflight's answer depends on each request header it reads, -Private-Network included: when private
+        # network access is off, "true" is refused with 403 where its absence gets 200, and the cache must tell them apart.
+        self.vary_preflight: Headers = (("Vary", "Origin, Access-Control-Request-Method, Access-Control-Request-Headers, "
+                                         "Access-Control-Request-Private-Network"),) if s.vary_header else ()
 
         credentials: Headers = ((ACAC, "true"),) if s.supports_credentials else ()
         expose: Headers = ((ACEH, s.expose_headers),) if s.expose_headers else ()
@@ -166,7 +176,8 @@ class _CompiledRule:
         self.rejected_preflight_status = REJECTED_PREFLIGHT_STATUS if s.automatic_options else None
 
         # A request without Origin: always_send gives it the CORS headers a static policy would have
-        # (Fetch "CORS protocol and HTTP caches"); only an ACAO that is the same for everyone can be sent.
+        # (Fetch "CORS protocol and HTTP caches"); only an ACAO that is the same for everyone can be sent,
+        # and with Vary: Origin, so that a cache never hands this copy to a request that has an Origin.
         static_origin = "*" if (s.origins.allow_all and not s.supports_credentials) else s.origins.single_static_origin
         if s.always_send and static_origin is not None:
             not_cors_headers: Headers = ((ACAO, static_origin),) + self.actual_tail
@@ -237,10 +248,12 @@ class _CompiledRule:
         allow_headers: Headers = ()
         if not request_headers:
             pass
-        elif len(request_headers) <= MAX_REQUEST_HEADERS_LENGTH and (
+        elif len(request_headers) <= MAX_REQUEST_HEADERS_LENGTH and request_headers.count(",") < MAX_REQUEST_HEADER_NAMES and (
+            # Both bounds of parse_request_header_names hold here too (length, then at most 100 names: one C-level
+            # count), so the fast path accepts nothing the parser refuses. Repeated names count toward the 100 and
+            # are echoed as sent, on either path (browsers send them unique).
             (self.allowed_names_superset is not None and self.allowed_names_superset(request_headers.split(",")))
-            or (self.any_browser_header_list is not None and request_headers.count(",") < MAX_REQUEST_HEADER_NAMES
-                and self.any_browser_header_list(request_headers) is not None)
+            or (self.any_browser_header_list is not None and self.any_browser_header_list(request_headers) is not None)
         ):
             allow_headers = ((ACAH, request_headers.replace(",", ", ")),)
         else:

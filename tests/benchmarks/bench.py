@@ -243,7 +243,7 @@ def build_workloads() -> List[Workload]:
                 ("Access-Control-Allow-Origin", ORIGIN),
                 ("Access-Control-Allow-Methods", DEFAULT_METHODS),
                 ("Access-Control-Allow-Headers", "authorization, content-type, x-requested-with"),
-                ("Vary", "Origin, Access-Control-Request-Method, Access-Control-Request-Headers"),
+                ("Vary", "Origin, Access-Control-Request-Method, Access-Control-Request-Headers, Access-Control-Request-Private-Network"),
             ],
         ),
         Workload(

@@ -40,7 +40,8 @@ __all__ = ["Admitted", "attacker_matches", "admits_plain_http", "glob_looking_st
 # production, so a regex over them is a catch-all in disguise). Each is kept only if the list says it is public.
 _PROBE_SUFFIXES = (
     "com", "net", "org", "io", "dev", "app", "xyz", "de", "fr", "cn", "ru", "co.uk", "com.au", "co.jp", "com.br",
-    "github.io", "gitlab.io", "herokuapp.com", "blogspot.com", "s3.amazonaws.com", "cloudfront.net",
+    "jp", "uk", "us", "ca", "eu", "in", "br", "au", "it", "nl", "info", "biz", "me", "co", "ai", "tv", "site", "online",
+    "top", "shop", "cloud", "github.io", "gitlab.io", "herokuapp.com", "blogspot.com", "s3.amazonaws.com", "cloudfront.net",
     "azurewebsites.net", "web.app", "firebaseapp.com", "vercel.app", "netlify.app", "pages.dev", "workers.dev",
     "appspot.com", "ngrok.io", "example", "test", "invalid",
 )
@@ -100,38 +101,79 @@ def _ip_hosts(labels: tuple[str, str, str]) -> list[str]:
     return [f"45.{number % 200 + 20}.{number // 200 % 250 + 1}.{number // 50000 % 250 + 1}", f"[2a05:d{number % 1000:03d}::7]"]
 
 
-def _probes(seed: str, extra_suffixes: Iterable[str] = (), port: Optional[str] = None) -> list[tuple[str, str]]:
-    """(origin, suffix) pairs: the base set, plus names under ``extra_suffixes``; ``port`` forces one port (a regex that ends in one)."""
+def _probes(seed: str, extra_suffixes: Iterable[str] = (), extra_ports: Iterable[str] = ()) -> list[tuple[str, str]]:
+    """(origin, suffix) pairs: the base set, plus names under ``extra_suffixes``, plus the ``extra_ports`` a regex spells out."""
     labels = _labels(seed)
     pairs: list[tuple[str, str]] = []
     hosts = [(host, suffix) for suffix in _PROBE_SUFFIXES if is_public_suffix(suffix) for host in _hosts_under(suffix, labels)]
     # A regex's own domain may have a thousand suffixes under it (com): one name each keeps the build fast.
-    hosts.extend((host, suffix) for suffix in extra_suffixes if suffix not in _PROBE_SUFFIXES
+    hosts.extend((host, suffix) for suffix in dict.fromkeys(extra_suffixes) if suffix not in _PROBE_SUFFIXES
                  for host in _hosts_under(suffix, labels, few=True))
     hosts.extend((host, "") for host in _ip_hosts(labels))
     for scheme, ports in _SCHEMES:
-        for port_text in ((port,) if port is not None else ports):
+        for port_text in (*ports, *dict.fromkeys(extra_ports)):
             pairs.extend((f"{scheme}://{host}{port_text}", suffix) for host, suffix in hosts)
     return pairs
 
 
+_DOMAIN_RE = re.compile(r"[a-z0-9-]+(?:\.[a-z0-9-]+)*")
+
+
 def _regex_probes(pattern: "Pattern[str]") -> list[tuple[str, str]]:
-    """The probes for one regex: the base set, and the public suffixes at or under the fixed domain it ends with."""
+    """The probes for one regex: the base set, plus the public suffixes at or under each domain it spells out.
+
+    Every run of literal text in the regex (``\\.github\\.io`` in ``https://[a-z]+\\.github\\.io(:\\d+)?``) is read from
+    its first dot as a domain: if that domain is a public suffix or has some under it, names under them are probed.
+    A literal port (``:8443``) is probed too.
+    """
     extra: list[str] = []
-    port: Optional[str] = None
-    ending = dotted_literal_suffix(pattern)
-    if ending is not None:
-        domain, colon, port_text = ending[1:].partition(":")
-        if colon and port_text.isdigit():
-            port = ":" + port_text
-        if domain and (not colon or port is not None):
-            if is_public_suffix(domain):
-                extra.append(domain)
-            extra.extend(public_suffixes_under(domain))
-    probes = _probes(pattern.pattern, extra)
-    if port is not None:
-        probes.extend(_probes(pattern.pattern, extra, port))
-    return probes
+    ports: list[str] = []
+    for run in _literal_runs(pattern):
+        text = run.lower() if pattern.flags & re.IGNORECASE else run
+        for port in re.findall(r":([0-9]{1,5})(?![0-9])", text):
+            ports.append(":" + port)
+        dot = text.find(".")
+        if dot == -1:
+            continue
+        # The domain from the run's first dot (".github.io"), and from its start when that is a whole name of two
+        # labels or more ("anylabel.kawasaki.jp" after a repeated group ending in "\\.").
+        candidates = [_DOMAIN_RE.match(text, dot + 1), _DOMAIN_RE.match(text) if dot else None]
+        for found in candidates:
+            if found is None or (found.start() == 0 and "." not in found.group()):
+                continue
+            name = found.group()
+            if is_public_suffix(name):
+                extra.append(name)
+            extra.extend(public_suffixes_under(name))
+    return _probes(pattern.pattern, extra, ports)
+
+
+def _literal_runs(pattern: "Pattern[str]") -> list[str]:
+    """The maximal runs of literal characters anywhere in a regex's parse tree ([] if it cannot be parsed)."""
+    parsed = _parsed(pattern.pattern, pattern.flags)
+    runs: list[str] = []
+    pending: list[Any] = [list(parsed)] if parsed is not None else []
+    while pending:
+        items = pending.pop()
+        current: list[str] = []
+        for op, av in items:
+            if op == _OPS.LITERAL:
+                current.append(chr(av))
+                continue
+            if current:
+                runs.append("".join(current))
+                current = []
+            if op == _OPS.SUBPATTERN:
+                pending.append(list(av[-1]))
+            elif op == _OPS.BRANCH:
+                pending.extend(list(alternative) for alternative in av[1])
+            elif op in _REPEATS:
+                pending.append(list(av[2]))
+            elif op == getattr(_OPS, "ATOMIC_GROUP", None):
+                pending.append(list(av))
+        if current:
+            runs.append("".join(current))
+    return runs
 
 
 def attacker_matches(entry: PatternOrPredicate) -> Optional[Admitted]:

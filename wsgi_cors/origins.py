@@ -58,7 +58,7 @@ _LABEL = r"[a-z0-9_~-]+"
 _HOST = rf"(?:{_LABEL}(?:\.{_LABEL})*\.?|\[[0-9a-f:.]{{2,39}}\])"
 # What a browser can send: lower-case scheme and host, an optional port, nothing else.
 _SERIALIZED_ORIGIN_RE = re.compile(rf"[a-z][a-z0-9+.\-]{{0,63}}://{_HOST}(?::[0-9]{{1,5}})?")
-_ORIGIN_PARTS_RE = re.compile(r"(?P<scheme>[^:/?#]*)://(?P<host>\[[^\]]*\]|[^:/?#\[]*)(?::(?P<port>[^/?#]*))?(?P<rest>.*)", re.S)
+_ORIGIN_PARTS_RE = re.compile(r"(?P<scheme>[^:/?#]*)://(?P<host>(?:\*\.)?\[[^\]]*\]|[^:/?#\[]*)(?::(?P<port>[^/?#]*))?(?P<rest>.*)", re.S)
 # An origin with an IPv6 host has '[' and ']', which would otherwise make it a regex.
 _IPV6_ORIGIN_RE = re.compile(r"[a-zA-Z][a-zA-Z0-9+.\-]*://\[[0-9a-fA-F:.]+\](?::[0-9]*)?/?")
 # The common case of an exact origin already written as browsers serialize it (a web scheme, lower-case
@@ -66,7 +66,7 @@ _IPV6_ORIGIN_RE = re.compile(r"[a-zA-Z][a-zA-Z0-9+.\-]*://\[[0-9a-fA-F:.]+\](?::
 # port): nothing to diagnose, so it skips the detailed checks that make a 10,000-origin build slow.
 _CANONICAL_ORIGIN_RE = re.compile(r"(?:https?|wss?)://(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.){0,126}[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?")
 # An IPv6 literal takes any port too ("http://[::1]:*"); "*." before one is refused in _parse_origin_like.
-_WILDCARD_SHAPE_RE = re.compile(r"[a-zA-Z][a-zA-Z0-9+.\-]*://(?:\*\.[^*:/?#\[\]]+(?::(?:[0-9]+|\*))?|[^*:/?#\[\]]+:\*|\[[0-9a-fA-F:.]*\]:\*)")
+_WILDCARD_SHAPE_RE = re.compile(r"[a-zA-Z][a-zA-Z0-9+.\-]*://(?:\*\.(?:[^*:/?#\[\]]+|\[[0-9a-fA-F:.]*\])(?::(?:[0-9]+|\*))?|[^*:/?#\[\]]+:\*|\[[0-9a-fA-F:.]*\]:\*)")
 
 
 def is_serialized_origin(value: str) -> bool:

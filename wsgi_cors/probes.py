@@ -30,7 +30,7 @@ try:  # the regex parser, as in origins.dotted_literal_suffix
 except ImportError:  # pragma: no cover - Python 3.9 and 3.10
     import sre_parse as _sre_parse
 
-from .origins import _WILDCARD_SHAPE_RE, dotted_literal_suffix
+from .origins import _WILDCARD_SHAPE_RE
 from .publicsuffix import is_public_suffix, public_suffixes_under
 
 __all__ = ["Admitted", "attacker_matches", "admits_plain_http", "glob_looking_star"]
@@ -214,9 +214,8 @@ def admits_plain_http(pattern: "Pattern[str]") -> bool:
     """
     if not _can_start_with(pattern, "http://"):
         return False
-    ending = dotted_literal_suffix(pattern)
-    if ending is not None and ending.partition(":")[0].endswith(".localhost"):
-        return False  # every match ends with .localhost: a loopback name (RFC 6761)
+    if _host_ending(pattern).lower().endswith(".localhost"):
+        return False  # every match's host ends with .localhost: a loopback name (RFC 6761)
     for loopback in _LOOPBACK_STARTS:
         for length in range(len(loopback) + 1):
             prefix = loopback[:length]
@@ -233,6 +232,36 @@ def admits_plain_http(pattern: "Pattern[str]") -> bool:
                     continue
                 if _can_start_with(pattern, f"http://{prefix}{char}"):
                     return True
+    return False
+
+
+def _host_ending(pattern: "Pattern[str]") -> str:
+    """The literal text every match ends with before an optional port (``.localhost`` in ``http://[a-z]+\\.localhost(:\\d+)?``)."""
+    parsed = _parsed(pattern.pattern, pattern.flags)
+    items = list(parsed) if parsed is not None else []
+    while items and _port_like(items[-1]):
+        items.pop()
+    ending: list[str] = []
+    while items and items[-1][0] == _OPS.LITERAL:
+        ending.insert(0, chr(items.pop()[1]))
+    return "".join(ending)
+
+
+def _port_like(item: tuple[Any, Any]) -> bool:
+    """Whether a parse item only ever matches ':', digits or nothing (a port, an end anchor)."""
+    op, av = item
+    if op == _OPS.AT:
+        return True
+    if op == _OPS.LITERAL:
+        return chr(av) == ":" or chr(av).isdigit()
+    if op == _OPS.IN:
+        return all((kind == _OPS.CATEGORY and "DIGIT" in str(value).upper() and "NOT" not in str(value).upper())
+                   or (kind == _OPS.RANGE and ord("0") <= value[0] <= value[1] <= ord("9"))
+                   or (kind == _OPS.LITERAL and (chr(value) == ":" or chr(value).isdigit())) for kind, value in av)
+    if op in _REPEATS:
+        return all(_port_like(inner) for inner in av[2])
+    if op == _OPS.SUBPATTERN:
+        return all(_port_like(inner) for inner in av[-1])
     return False
 
 

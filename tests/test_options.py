@@ -253,7 +253,7 @@ def test_private_network_preflight_is_refused_by_default() -> None:
 
 
 def test_allow_private_network_answers_true_and_varies_on_the_request_header() -> None:
-    response = preflight(cors_client(allow_private_network=True), **{"Access-Control-Request-Private-Network": "true"})
+    response = preflight(cors_client(origins=[ORIGIN], allow_private_network=True), **{"Access-Control-Request-Private-Network": "true"})
     assert response.headers["Access-Control-Allow-Private-Network"] == "true"
     assert response.headers["Vary"] == ("Origin, Access-Control-Request-Method, Access-Control-Request-Headers, "
                                         "Access-Control-Request-Private-Network")

@@ -10,7 +10,8 @@ Configuration entries, in the order they are recognised:
 * ``"*"`` (or the regex ``".*"``): every well-formed origin except ``null``;
 * ``"null"``: the opaque origin, only ever admitted by being listed like this;
 * a wildcard pattern, a string of exactly the shape ``scheme://*.domain[:port|:*]`` or
-  ``scheme://host:*``: ``*.`` stands for one or more whole DNS labels, ``:*`` for any port;
+  ``scheme://host:*`` (the host may be an IPv6 literal, ``http://[::1]:*``): ``*.`` stands for one
+  or more whole DNS labels, ``:*`` for any port;
 * any other string with a regex character (Flask-CORS's rule) is a regex that must match the
   **whole** origin, case-insensitively; so is a compiled ``re.Pattern`` (with its own flags);
 * a callable ``origin -> bool``;
@@ -31,6 +32,8 @@ except ImportError:  # pragma: no cover - Python 3.9 and 3.10
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Optional, Pattern, Union
 
+import idna
+
 __all__ = [
     "MAX_ORIGIN_LENGTH",
     "is_serialized_origin",
@@ -50,26 +53,20 @@ MAX_ORIGIN_LENGTH = 64 + 3 + 253 + 6
 REGEX_HINT_CHARACTERS = frozenset("*\\]?$^[]()")
 # Ports that browsers omit when they serialize an origin (URL standard "default port").
 DEFAULT_PORTS = {"http": "80", "https": "443", "ws": "80", "wss": "443", "ftp": "21"}
-# Probes used to tell a catch-all regex from a real allow-list: regexes that together accept all the
-# unrelated origins of one scheme accept any origin an attacker can set up (anyone can run an https site).
-_CATCH_ALL_PROBES = (
-    ("https://attacker.example", "https://evil.test:8443", "https://a.b.c.invalid"),
-    ("http://attacker.example", "http://evil.test:8080", "http://a.b.c.invalid"),
-)
-
 # Loose on hyphen placement and label length (harmless to reflect), strict on everything that is not.
 _LABEL = r"[a-z0-9_~-]+"
 _HOST = rf"(?:{_LABEL}(?:\.{_LABEL})*\.?|\[[0-9a-f:.]{{2,39}}\])"
 # What a browser can send: lower-case scheme and host, an optional port, nothing else.
 _SERIALIZED_ORIGIN_RE = re.compile(rf"[a-z][a-z0-9+.\-]{{0,63}}://{_HOST}(?::[0-9]{{1,5}})?")
-_ORIGIN_PARTS_RE = re.compile(r"(?P<scheme>[^:/?#]*)://(?P<host>\[[^\]]*\]|[^:/?#\[]*)(?::(?P<port>[^/?#]*))?(?P<rest>.*)", re.S)
+_ORIGIN_PARTS_RE = re.compile(r"(?P<scheme>[^:/?#]*)://(?P<host>(?:\*\.)?\[[^\]]*\]|[^:/?#\[]*)(?::(?P<port>[^/?#]*))?(?P<rest>.*)", re.S)
 # An origin with an IPv6 host has '[' and ']', which would otherwise make it a regex.
 _IPV6_ORIGIN_RE = re.compile(r"[a-zA-Z][a-zA-Z0-9+.\-]*://\[[0-9a-fA-F:.]+\](?::[0-9]*)?/?")
 # The common case of an exact origin already written as browsers serialize it (a web scheme, lower-case
 # DNS labels of at most 63 characters, a last label starting with a letter so never an IPv4 address, no
 # port): nothing to diagnose, so it skips the detailed checks that make a 10,000-origin build slow.
 _CANONICAL_ORIGIN_RE = re.compile(r"(?:https?|wss?)://(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.){0,126}[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?")
-_WILDCARD_SHAPE_RE = re.compile(r"[a-zA-Z][a-zA-Z0-9+.\-]*://(?:\*\.[^*:/?#\[\]]+(?::(?:[0-9]+|\*))?|[^*:/?#\[\]]+:\*)")
+# An IPv6 literal takes any port too ("http://[::1]:*"); "*." before one is refused in _parse_origin_like.
+_WILDCARD_SHAPE_RE = re.compile(r"[a-zA-Z][a-zA-Z0-9+.\-]*://(?:\*\.(?:[^*:/?#\[\]]+|\[[0-9a-fA-F:.]*\])(?::(?:[0-9]+|\*))?|[^*:/?#\[\]]+:\*|\[[0-9a-fA-F:.]*\]:\*)")
 
 
 def is_serialized_origin(value: str) -> bool:
@@ -197,9 +194,11 @@ def check_host(host: str, scheme: str, value: str, fix_with: Callable[[str], str
             return "browsers serialize IPv6 addresses compressed and lower-case", f"write {fix_with(canonical)!r}"
         return None
     if not host.isascii():
+        # What the browser sends: the URL standard's "domain to ASCII" is UTS #46 with non-transitional
+        # processing (faß.de -> xn--fa-hia.de; Python's own "idna" codec is IDNA 2003 and gives fass.de).
         try:
-            ascii_host = host.encode("idna").decode("ascii")
-        except UnicodeError:
+            ascii_host = idna.encode(host, uts46=True, transitional=False).decode("ascii")
+        except (idna.IDNAError, UnicodeError):
             return "the host is not a valid internationalized domain name", "write the host in its ASCII (punycode) form"
         return "browsers send internationalized hosts in their ASCII (punycode) form", f"write {fix_with(ascii_host)!r}"
     if host != host.lower():
@@ -432,14 +431,6 @@ def _combine(regexes: list["Pattern[str]"]) -> Optional["Pattern[str]"]:
         return re.compile("|".join(sources))
     except re.error:  # e.g. two patterns defining the same group name
         return None
-
-
-def is_catch_all(matcher: OriginMatcher) -> bool:
-    """Whether the matcher's patterns admit every origin of a scheme (all the catch-all probes of that scheme pass)."""
-    if matcher.allow_all:
-        return True
-    return any(all(any(pattern.fullmatch(probe) for pattern in matcher.regexes) for probe in probes)
-               for probes in _CATCH_ALL_PROBES)
 
 
 def insecure_origins(matcher: OriginMatcher) -> list[str]:

@@ -23,10 +23,10 @@ ORIGINS = (PARTNER, API_PARTNER, SITE, ATTACKER)
 
 RESOURCES: dict[str, dict[str, Any]] = {
     r"/public/.*": {"origins": "*"},
-    r"/admin/.*": {"origins": [PARTNER], "supports_credentials": True},
+    r"/admin/.*": {"origins": [SITE], "supports_credentials": True},  # only the site itself administers
     "/api/items": {"origins": [API_PARTNER, SITE]},
     r"/api/.*": {"origins": [API_PARTNER], "supports_credentials": True},
-    r"/.*": {"origins": [SITE], "supports_credentials": True},
+    r"/.*": {"origins": [SITE, PARTNER], "supports_credentials": True},  # the partner shares the rest of the site
 }
 
 #: view name -> a clean path that view answers (the path whose rule says what the view may grant).

@@ -213,8 +213,9 @@ class CORSMiddleware:
 
         The first chunk is taken here, before the server can have sent the status line, because
         that is where lazy bodies fail (a streaming view, a template rendered on iteration). The
-        app's iterable is closed either way; an exception after the first chunk reaches the server
-        exactly as it would without this option.
+        app's iterable is closed either way, also when a ``BaseException`` (gevent's ``Timeout``)
+        interrupts the first chunk and is re-raised; an exception after the first chunk reaches the
+        server exactly as it would without this option.
         """
         try:
             result = self.app(environ, start_cors_response)
@@ -229,13 +230,13 @@ class CORSMiddleware:
             rest = iter(result)
             first = next(rest, None)
         except Exception:
-            close = getattr(result, "close", None)
-            if close is not None:
-                try:
-                    close()
-                except Exception:
-                    LOG.exception("close() of the failed response body raised")
+            _close_failed_body(result)
             return self._internal_error(environ, start_response, cors_headers, path)
+        except BaseException:
+            # gevent's Timeout, GreenletExit, KeyboardInterrupt: not ours to answer, but the server never gets the
+            # iterable to close, so close it here (PEP 3333: close() is called whatever happens) and let it go on.
+            _close_failed_body(result)
+            raise
         return _PrefetchedBody(first, rest, result)
 
     def _internal_error(self, environ: "WSGIEnvironment", start_response: "StartResponse", cors_headers: Headers,
@@ -268,6 +269,16 @@ class CORSMiddleware:
                 hook(decision, environ)
             except Exception:  # a metrics hook must not turn a CORS rejection into a server error
                 LOG.exception("the on_reject hook raised; the request goes on")
+
+
+def _close_failed_body(result: Iterable[bytes]) -> None:
+    """Close the app's iterable after its first chunk failed; a failing close() is logged, not raised over that failure."""
+    close = getattr(result, "close", None)
+    if close is not None:
+        try:
+            close()
+        except Exception:
+            LOG.exception("close() of the failed response body raised")
 
 
 class _PrefetchedBody:

@@ -399,7 +399,8 @@ def router_readings(path: str, raw_path: bool = True) -> tuple[tuple[str, ...], 
         leading //public/x     /public/x        another view      /public/x        another view     another view
         inner /public//x       another view     /public/x view    /public/x view   /public/x view   /public/x view
         dot segments /a/../b   not resolved, but matched against views unlike the rules (/./admin -> catch-all)
-        trailing newline       part of path     part of path      part of path     part of path     dropped ($ in route)
+        newline /public/%0A    public view      no view           public view      catch-all view   /public/ view
+                               (route regexes: "." stops at a newline, "$" matches before a final one)
         no leading /           "/" prepended    no view           "/" prepended    no view          no view
         ; params, %2F, %2E     literal: no router strips ";params" or decodes PATH_INFO a second time
         case, +, NUL, space    literal everywhere (case-sensitive, no + to space)
@@ -408,8 +409,8 @@ def router_readings(path: str, raw_path: bool = True) -> tuple[tuple[str, ...], 
 
     So the readings are: the UTF-8 text when the bytes are valid UTF-8, else the U+FFFD, the dropped and the
     re-encoded decodings; each also without one trailing newline, and with its leading slashes made one. The second
-    result is True when a reading has an empty or dot segment (a leading ``//`` included): routers then
-    disagree about the view in ways no reading captures, so any rule may apply.
+    result is True when a reading has an empty or dot segment (a leading ``//`` included) or a newline: routers
+    then disagree about the view in ways no reading captures, so any rule may apply.
     """
     if not path:
         return ("/",), False  # PEP 3333: an empty PATH_INFO is the application's root
@@ -436,15 +437,17 @@ def router_readings(path: str, raw_path: bool = True) -> tuple[tuple[str, ...], 
 
 
 def _is_ambiguous(path: str) -> bool:
-    """Whether ``path`` has an empty segment (``/a//b``, ``//a``) or a dot segment (``/a/../b``, ``/./a``).
+    """Whether ``path`` has an empty segment (``/a//b``, ``//a``), a dot segment (``/a/../b``, ``/./a``) or a newline.
 
     Werkzeug and Falcon route ``//public/x`` as ``/public/x`` while Django, Bottle and Pyramid route
     it to another view; Werkzeug routes ``/public//x`` past a ``/public/<path:p>`` rule to the next one;
     Pyramid's traversal resolves ``/public/../admin`` to ``/admin``, while a path rule reads all of them
     as under ``/public/`` (CVE-2020-25032). Browsers resolve dot segments before sending, so only
-    crafted URLs (``..%2f``) and buggy URL joins have them.
+    crafted URLs (``..%2f``) and buggy URL joins have them. A newline (``%0A``) ends a route regex's ``.``
+    and is skipped by its ``$``: Bottle answers ``/public/%0A`` with its catch-all view, Pyramid with
+    ``/public/``, Django with none; browsers strip raw newlines from URLs.
     """
-    if "//" in path:
+    if "//" in path or "\n" in path:
         return True
     if "/." not in path:
         return False

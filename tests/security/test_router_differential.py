@@ -115,6 +115,7 @@ def test_every_view_answers_its_own_clean_path_under_its_own_rule(framework: str
 @example(path="/adm\xffin/users", origin=PARTNER)  # the reported defects run first, every time
 @example(path="//public/x", origin=ATTACKER)
 @example(path="/api/items\n", origin=API_PARTNER)
+@example(path="/public/\n", origin=API_PARTNER)
 @given(path=spellings(), origin=st.sampled_from(ORIGINS))
 def test_a_grant_never_exceeds_what_the_rule_of_the_view_that_answered_grants(framework: str, path: str, origin: str) -> None:
     """Router differential: whatever the spelling, the answering view's response gets at most its own rule's grant."""
@@ -132,9 +133,11 @@ def test_a_grant_never_exceeds_what_the_rule_of_the_view_that_answered_grants(fr
 @example(path="/adm\xffin/users", origin=PARTNER)  # the reported defects run first, every time
 @example(path="//public/x", origin=ATTACKER)
 @example(path="/api/items\n", origin=API_PARTNER)
+@example(path="/public/\n", origin=API_PARTNER)
 @example(path="/adm\xffin/users", origin=PARTNER)  # the reported defects run first, every time
 @example(path="//public/x", origin=ATTACKER)
 @example(path="/api/items\n", origin=API_PARTNER)
+@example(path="/public/\n", origin=API_PARTNER)
 @given(path=spellings(), origin=st.sampled_from(ORIGINS))
 def test_a_granted_preflight_is_one_the_rule_of_the_view_the_router_picks_grants(framework: str, path: str, origin: str) -> None:
     """Router differential: a 200 preflight for a spelling is granted only as the rule of the view routed to would grant it."""
@@ -173,6 +176,13 @@ def test_a_preflight_for_an_invalid_byte_spelling_of_an_admin_path_is_refused() 
 def test_a_leading_double_slash_does_not_carry_the_public_grant_to_another_view(framework: str) -> None:
     """Router disagreement: Django, Bottle and Pyramid answer //public/x with the catch-all view; /public/*'s '*' grant is not sent."""
     response = send(wrapped(framework), "GET", "//public/x", {"Origin": ATTACKER})
+    assert response is not None and view_of(response) == "fallback"
+    assert response.get(ACAO) is None
+
+
+def test_bottle_answers_a_public_path_ending_in_a_newline_with_its_catch_all_and_public_grants_nothing() -> None:
+    """Router disagreement: Bottle's '/<rest:path>' ends in '$', which skips the final newline of /public/<LF>."""
+    response = send(wrapped("bottle"), "GET", "/public/\n", {"Origin": API_PARTNER})
     assert response is not None and view_of(response) == "fallback"
     assert response.get(ACAO) is None
 

@@ -23,7 +23,7 @@ import sys
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Optional
 
 from .escaping import display
-from .policy import UNEXPLAINED, CORSPolicy, Decision, Headers, status_line
+from .policy import UNEXPLAINED, CORSPolicy, Decision, Headers, is_plain_path, status_line
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
@@ -148,18 +148,16 @@ class CORSMiddleware:
             return self._evaluate_and_apply(policy, environ, start_response)
         # Actual requests are answered by the rule's own actual_headers(), without building a Decision;
         # this is evaluate()'s dispatch for them (tests/test_fast_path.py holds the two to the same
-        # output). Preflights, intercept_exceptions, paths that may be ambiguous, and rejections somebody
-        # listens for take the general path.
+        # output). Preflights, intercept_exceptions, paths that are not plain (is_plain_path: routers may
+        # read them as different paths), and rejections somebody listens for take the general path.
         rule = policy.covering_rule
         if rule is None:
             path = environ.get("PATH_INFO") or "/"
-            if path[1:2] == "/" or path[0] != "/" or not path.isascii():
-                path = _router_path(path)
+            if not is_plain_path(path):
+                return self._evaluate_and_apply(policy, environ, start_response)  # routers may read it otherwise: the engine decides
             rule = policy.rule_for(path)
             if rule is None:
                 return self.app(environ, start_response)  # no rule covers the path: not ours
-            if "//" in path or "/." in path:
-                return self._evaluate_and_apply(policy, environ, start_response)  # maybe ambiguous: the engine decides
         origin = environ.get("HTTP_ORIGIN")
         if not origin:
             cors_headers = rule.not_cors_headers
@@ -178,9 +176,7 @@ class CORSMiddleware:
 
     def _evaluate_and_apply(self, policy: CORSPolicy, environ: "WSGIEnvironment", start_response: "StartResponse") -> Iterable[bytes]:
         """The general path: ask the engine for a Decision and carry it out."""
-        path = environ.get("PATH_INFO") or "/"
-        if path[1:2] == "/" or path[0] != "/" or not path.isascii():
-            path = _router_path(path)
+        path = environ.get("PATH_INFO") or "/"  # raw: the engine reads its bytes as each router would
         method = environ.get("REQUEST_METHOD") or "GET"
         if method == "OPTIONS":  # only a preflight needs the Access-Control-Request-* headers
             decision = policy.evaluate(
@@ -190,9 +186,10 @@ class CORSMiddleware:
                 environ.get("HTTP_ACCESS_CONTROL_REQUEST_METHOD"),
                 environ.get("HTTP_ACCESS_CONTROL_REQUEST_HEADERS"),
                 environ.get("HTTP_ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK"),
+                raw_path=True,
             )
         else:
-            decision = policy.evaluate(method, path, environ.get("HTTP_ORIGIN"))
+            decision = policy.evaluate(method, path, environ.get("HTTP_ORIGIN"), raw_path=True)
         _, allowed, _, _, rule, cors_headers, status, _ = decision
         if rule is None:
             return self.app(environ, start_response)  # no rule covers the path: not ours
@@ -216,8 +213,9 @@ class CORSMiddleware:
 
         The first chunk is taken here, before the server can have sent the status line, because
         that is where lazy bodies fail (a streaming view, a template rendered on iteration). The
-        app's iterable is closed either way; an exception after the first chunk reaches the server
-        exactly as it would without this option.
+        app's iterable is closed either way, also when a ``BaseException`` (gevent's ``Timeout``)
+        interrupts the first chunk and is re-raised; an exception after the first chunk reaches the
+        server exactly as it would without this option.
         """
         try:
             result = self.app(environ, start_cors_response)
@@ -232,13 +230,13 @@ class CORSMiddleware:
             rest = iter(result)
             first = next(rest, None)
         except Exception:
-            close = getattr(result, "close", None)
-            if close is not None:
-                try:
-                    close()
-                except Exception:
-                    LOG.exception("close() of the failed response body raised")
+            _close_failed_body(result)
             return self._internal_error(environ, start_response, cors_headers, path)
+        except BaseException:
+            # gevent's Timeout, GreenletExit, KeyboardInterrupt: not ours to answer, but the server never gets the
+            # iterable to close, so close it here (PEP 3333: close() is called whatever happens) and let it go on.
+            _close_failed_body(result)
+            raise
         return _PrefetchedBody(first, rest, result)
 
     def _internal_error(self, environ: "WSGIEnvironment", start_response: "StartResponse", cors_headers: Headers,
@@ -273,6 +271,16 @@ class CORSMiddleware:
                 LOG.exception("the on_reject hook raised; the request goes on")
 
 
+def _close_failed_body(result: Iterable[bytes]) -> None:
+    """Close the app's iterable after its first chunk failed; a failing close() is logged, not raised over that failure."""
+    close = getattr(result, "close", None)
+    if close is not None:
+        try:
+            close()
+        except Exception:
+            LOG.exception("close() of the failed response body raised")
+
+
 class _PrefetchedBody:
     """The app's body with its first chunk already taken (intercept_exceptions): the same bytes, and close() closes the app's iterable."""
 
@@ -303,16 +311,3 @@ def _empty_response(status: int) -> tuple[str, tuple[tuple[str, str], ...]]:
 
 _EMPTY_RESPONSES = {status: _empty_response(status) for status in (200, 204, 403)}
 
-
-def _router_path(path: str) -> str:
-    """PATH_INFO as routers see it, so a rule cannot be dodged by a spelling the router treats as the same path.
-
-    WSGI carries the raw path bytes as latin-1; Werkzeug and Django decode them as UTF-8.
-    Werkzeug also routes ``//api/x`` as ``/api/x`` (and Django's resolver finds nothing there).
-    """
-    if not path.isascii():
-        try:
-            path = path.encode("latin-1").decode("utf-8", "replace")
-        except UnicodeEncodeError:  # a server that put non-latin-1 text in PATH_INFO already decoded it
-            pass
-    return "/" + path.lstrip("/")

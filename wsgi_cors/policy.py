@@ -24,7 +24,7 @@ from .config import RuleSettings, Settings, build_settings
 from .escaping import display
 from .headers import MAX_METHOD_LENGTH, MAX_REQUEST_HEADERS_LENGTH, MAX_REQUEST_HEADER_NAMES, TOKEN, is_token, parse_request_header_names
 
-__all__ = ["CORSPolicy", "Decision", "RequestKind", "Headers"]
+__all__ = ["CORSPolicy", "Decision", "RequestKind", "Headers", "is_plain_path", "router_readings"]
 
 Headers = tuple[tuple[str, str], ...]
 
@@ -58,7 +58,7 @@ _SENTENCES = {
     "header-not-allowed": "request header {detail} is not allowed by rule {rule} (Access-Control-Request-Headers)",
     "request-headers-malformed": "Access-Control-Request-Headers {detail} is not a bounded list of header names",
     "private-network-not-allowed": "private network access was requested but rule {rule} does not allow it",
-    "path-ambiguous": "the path {detail} has an empty or dot segment, which a router may resolve outside rule {rule}",
+    "path-ambiguous": "routers may read the path {detail} as different paths (an empty or dot segment, bytes that are not UTF-8), not all under rule {rule}",
 }
 
 
@@ -318,23 +318,57 @@ class CORSPolicy:
         request_method: Optional[str] = None,
         request_headers: Optional[str] = None,
         request_private_network: Optional[str] = None,
+        *,
+        raw_path: bool = False,
     ) -> Decision:
         """Decide what CORS says about one request. Never raises on request input.
 
-        ``path`` is the path the application's router sees (WSGI ``PATH_INFO``); the header
-        arguments are the raw header values, or None when the header is absent.
+        ``path`` is the request path as text (``/café/menu``) or, with ``raw_path=True``, the
+        path's bytes (percent-decoded once, as servers do) carried as latin-1 text, as WSGI's
+        ``PATH_INFO`` carries them; the engine then reads those bytes as each surveyed router would
+        (:func:`router_readings`). The header arguments are the raw header values, or None when
+        the header is absent.
+
+        When the routers may disagree about which path this is and the rules for their readings
+        differ, the request gets no grant (``path-ambiguous``); with one rule for every path there
+        is nothing to disagree on and no check.
         """
-        rule = self._always_rule or self._match_rule(path)
+        rule = self._always_rule
+        ambiguous = False
         if rule is None:
-            return _uncovered(method, path, origin, request_method)
+            # is_plain_path(path), inlined: this runs for every request on a policy with several rules
+            if path[:1] == "/" and path.isascii() and path.isprintable() and "//" not in path and "/." not in path:
+                rule = self._match_rule(path)
+            else:
+                rule, ambiguous = self._rule_for_readings(path, raw_path)
+            if rule is None:
+                return _uncovered(method, path, origin, request_method)
         if not origin:
+            if ambiguous:  # not the rule's static always_send ACAO: it may belong to another view
+                return _decision(Decision, (RequestKind.NOT_CORS, True, None, None, rule.path, rule.vary_actual, None, None))
             return rule.not_cors
-        # With one rule for every path, every spelling of a path gets the same answer: nothing to disagree on.
-        if rule is not self._always_rule and ("//" in path or "/." in path) and _is_ambiguous(path):
+        if ambiguous:
             return rule.refuse_ambiguous_path(request_method is not None and method == "OPTIONS", path)
         if request_method is not None and method == "OPTIONS":
             return rule.preflight(origin, request_method, request_headers, request_private_network, path)
         return rule.actual(origin, path)
+
+    def _rule_for_readings(self, path: str, raw_path: bool) -> tuple[Optional[_CompiledRule], bool]:
+        """The rule for a path that is not plain, and whether routers may read it under another rule.
+
+        Ambiguous when the readings of :func:`router_readings` fall under different rules (or some
+        under none), or when a reading has an empty or dot segment, which routers match against their
+        views in ways no reading of the string captures (Werkzeug routes ``/public//x`` past
+        ``/public/<path:p>``): then any other rule may apply. The reported rule is the first reading's
+        that has one.
+        """
+        readings, segments_ambiguous = router_readings(path, raw_path)
+        match = self._match_rule
+        rules = [match(reading) for reading in readings]
+        first = next((rule for rule in rules if rule is not None), None)
+        if first is None:
+            return None, False
+        return first, segments_ambiguous or any(rule is not first for rule in rules)
 
     def describe(self) -> dict[str, Any]:
         """The effective configuration as keyword options: ``CORSPolicy(**policy.describe())`` builds an equivalent policy.
@@ -371,15 +405,90 @@ def _thawed(value: Any) -> Any:
     return copy.deepcopy(value)
 
 
-def _is_ambiguous(path: str) -> bool:
-    """Whether routers may disagree on what ``path`` names: it has an empty segment (``/a//b``) or a dot segment (``/a/../b``).
+def is_plain_path(path: str) -> bool:
+    """Whether every surveyed router reads ``path`` as the same path, character for character: the fast check.
 
-    Werkzeug routes ``/public//x`` past a ``/public/<path:p>`` rule to the next one, Pyramid's
-    traversal resolves ``/public/../admin`` to ``/admin``, while a path rule reads both as under
-    ``/public/`` (CVE-2020-25032). Browsers resolve dot segments before sending, so only crafted
-    URLs (``..%2f``) and buggy URL joins have them; they get no CORS grant.
+    Printable ASCII starting with ``/``, with no empty segment and nothing that may be a dot segment
+    (``/.`` also stops ``/.well-known``, which the full check then lets through). What browsers send
+    for ordinary URLs passes; anything else takes :func:`router_readings`.
     """
-    return "//" in path or any(segment in (".", "..") for segment in path.split("/"))
+    return path[:1] == "/" and path.isascii() and path.isprintable() and "//" not in path and "/." not in path
+
+
+def router_readings(path: str, raw_path: bool = True) -> tuple[tuple[str, ...], bool]:
+    """The paths the surveyed routers may read ``path`` as, and whether they may disagree about its segments.
+
+    ``raw_path``: ``path`` is the request's bytes as latin-1 text (WSGI ``PATH_INFO``). Survey, by
+    experiment (tests/security/router_apps.py, the same site on each router; PATH_INFO as a server
+    decodes it; Werkzeug 3.1, Django 5.2, Falcon 4.4, Bottle 0.13, Pyramid 2.1)::
+
+        spelling               Werkzeug/Flask   Django            Falcon           Bottle           Pyramid
+        bytes not UTF-8 %FF    U+FFFD           re-encoded "%FF"  U+FFFD           byte dropped     error (no view)
+        overlong UTF-8 %C0%AF  U+FFFD U+FFFD    "%C0%AF"          U+FFFD U+FFFD    bytes dropped    error (no view)
+        leading //public/x     /public/x        another view      /public/x        another view     another view
+        inner /public//x       another view     /public/x view    /public/x view   /public/x view   /public/x view
+        dot segments /a/../b   not resolved, but matched against views unlike the rules (/./admin -> catch-all)
+        newline /public/%0A    public view      no view           public view      catch-all view   /public/ view
+                               (route regexes: "." stops at a newline, "$" matches before a final one)
+        no leading /           "/" prepended    no view           "/" prepended    no view          no view
+        ; params, %2F, %2E     literal: no router strips ";params" or decodes PATH_INFO a second time
+        case, +, NUL, space    literal everywhere (case-sensitive, no + to space)
+        trailing slash         literal by default (Werkzeug and Django redirect /x to /x/, a redirect is no view;
+                               Falcon's strip_url_path_trailing_slash is off by default)
+
+    So the readings are: the UTF-8 text when the bytes are valid UTF-8, else the U+FFFD, the dropped and the
+    re-encoded decodings; each also without one trailing newline, and with its leading slashes made one. The second
+    result is True when a reading has an empty or dot segment (a leading ``//`` included) or a newline: routers
+    then disagree about the view in ways no reading captures, so any rule may apply.
+    """
+    if not path:
+        return ("/",), False  # PEP 3333: an empty PATH_INFO is the application's root
+    texts: tuple[str, ...] = (path,)
+    if raw_path and not path.isascii():
+        try:
+            data = path.encode("latin-1")
+        except UnicodeEncodeError:
+            pass  # a server that put non-latin-1 text in PATH_INFO already decoded it
+        else:
+            try:
+                texts = (data.decode("utf-8"),)
+            except UnicodeDecodeError:
+                texts = (data.decode("utf-8", "replace"), data.decode("utf-8", "ignore"),
+                         _REPERCENT.sub(_repercent, data.decode("utf-8", "surrogateescape")))
+    readings: list[str] = []
+    for text in texts:
+        for reading in (text, text[:-1] if text.endswith("\n") else None):
+            if reading is not None:
+                if reading[:2] == "//" or reading[:1] != "/":
+                    readings.append("/" + reading.lstrip("/"))  # Werkzeug's and Falcon's reading
+                readings.append(reading)
+    return tuple(dict.fromkeys(readings)), any(_is_ambiguous(reading) for reading in readings)
+
+
+def _is_ambiguous(path: str) -> bool:
+    """Whether ``path`` has an empty segment (``/a//b``, ``//a``), a dot segment (``/a/../b``, ``/./a``) or a newline.
+
+    Werkzeug and Falcon route ``//public/x`` as ``/public/x`` while Django, Bottle and Pyramid route
+    it to another view; Werkzeug routes ``/public//x`` past a ``/public/<path:p>`` rule to the next one;
+    Pyramid's traversal resolves ``/public/../admin`` to ``/admin``, while a path rule reads all of them
+    as under ``/public/`` (CVE-2020-25032). Browsers resolve dot segments before sending, so only
+    crafted URLs (``..%2f``) and buggy URL joins have them. A newline (``%0A``) ends a route regex's ``.``
+    and is skipped by its ``$``: Bottle answers ``/public/%0A`` with its catch-all view, Pyramid with
+    ``/public/``, Django with none; browsers strip raw newlines from URLs.
+    """
+    if "//" in path or "\n" in path:
+        return True
+    if "/." not in path:
+        return False
+    return any(segment in (".", "..") for segment in path.split("/"))
+
+
+# Django's repercent_broken_unicode: each byte that is not part of valid UTF-8 becomes %XX (RFC 3987 §3.2).
+_REPERCENT = re.compile("[\udc80-\udcff]")
+
+
+def _repercent(found: "re.Match[str]") -> str:
+    return "%{:02X}".format(ord(found.group()) - 0xDC00)
 
 
 def _uncovered(method: str, path: str, origin: Optional[str], request_method: Optional[str]) -> Decision:

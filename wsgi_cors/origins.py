@@ -107,9 +107,9 @@ class OriginMatcher:
     # Regexes whose matches all end with a fixed dotted text (".example.com"), keyed by that text: a request
     # origin is tried only against the regexes keyed by one of its own dotted endings.
     regexes_by_suffix: dict[str, tuple["Pattern[str]", ...]] = field(default_factory=dict)
-    # The other regexes, combined into one alternation (None: none, or they cannot be combined)...
+    # The other regexes, combined into one alternation, each with its own flags (None: none, or they cannot be combined)...
     other_regex: Optional["Pattern[str]"] = None
-    # ...and one by one, when they cannot be combined.
+    # ...and those left out of it (group references, VERBOSE, inline global flags), tried one by one.
     other_regexes: tuple["Pattern[str]", ...] = ()
     predicates: tuple[OriginPredicate, ...] = ()
 
@@ -149,10 +149,9 @@ class OriginMatcher:
                 if candidates is not None and any(pattern.fullmatch(origin) for pattern in candidates):
                     return None
                 dot = origin.find(".", dot + 1)
-        if self.other_regex is not None:
-            if self.other_regex.fullmatch(origin) is not None:
-                return None
-        elif self.other_regexes and any(pattern.fullmatch(origin) for pattern in self.other_regexes):
+        if self.other_regex is not None and self.other_regex.fullmatch(origin) is not None:
+            return None
+        if self.other_regexes and any(pattern.fullmatch(origin) for pattern in self.other_regexes):
             return None
         for predicate in self.predicates:
             try:
@@ -360,7 +359,9 @@ def parse_origins(value: Any, where: str, problems: _Problems) -> OriginMatcher:
             others.append(pattern)
         else:
             by_suffix.setdefault(suffix, []).append(pattern)
-    combined = _combine(others)
+    combined = [pattern for pattern in others if _combinable(pattern)]
+    alternation = _combine(combined)
+    alone = tuple(pattern for pattern in others if alternation is None or not _combinable(pattern))
     return OriginMatcher(
         exact=frozenset(exact),
         allow_all=allow_all,
@@ -368,8 +369,8 @@ def parse_origins(value: Any, where: str, problems: _Problems) -> OriginMatcher:
         subdomains={key: frozenset(ports) for key, ports in subdomains.items()},
         regexes=tuple(regexes),
         regexes_by_suffix={suffix: tuple(patterns) for suffix, patterns in by_suffix.items()},
-        other_regex=combined,
-        other_regexes=tuple(others),
+        other_regex=alternation,
+        other_regexes=alone,
         predicates=tuple(predicates),
     )
 
@@ -404,30 +405,51 @@ def dotted_literal_suffix(pattern: "Pattern[str]") -> Optional[str]:
     return suffix[dot:] if dot != -1 and len(suffix) > dot + 1 else None
 
 
-def _combine(regexes: list["Pattern[str]"]) -> Optional["Pattern[str]"]:
-    """One alternation for all regexes, so matching costs one call; None if they cannot be combined.
+# Group references by number or name, and conditionals on a group: joined with other patterns, a number would
+# point at another pattern's group.
+_GROUP_REFERENCE = re.compile(r"\\[1-9]|\(\?P=|\(\?\(")
+# Flags a pattern can carry into an alternation as a scoped group "(?aims-ims:...)" (Python 3.7+, "re" docs).
+_SCOPED_FLAGS = ((re.IGNORECASE, "i"), (re.MULTILINE, "m"), (re.DOTALL, "s"))
 
-    Only origins that passed :func:`is_serialized_origin` reach these regexes, so they are lower-case
-    ASCII: a pattern with no upper-case letter matches them the same with or without IGNORECASE, and
-    joined bare (no flag groups) the alternation also lets sre factor out a common prefix ("https://").
+
+def _combinable(pattern: "Pattern[str]") -> bool:
+    """Whether ``pattern`` keeps its meaning as one alternative of a larger regex.
+
+    Not so with group references (renumbered), VERBOSE (a trailing comment would swallow what follows), or
+    inline global flags such as ``(?i)`` (an error or, before Python 3.11, a flag on every alternative).
+    """
+    if pattern.flags & re.VERBOSE or _GROUP_REFERENCE.search(pattern.pattern):
+        return False
+    try:
+        inline = re.compile(pattern.pattern).flags
+    except re.error:
+        return False
+    return not inline & ~re.UNICODE
+
+
+def _combine(regexes: list["Pattern[str]"]) -> Optional["Pattern[str]"]:
+    """One alternation for several regexes, so matching costs one call; None if they cannot be combined.
+
+    The alternation admits an origin exactly when one of the regexes does, each with its own flags: joined
+    without them, ``https://[^\u017f]+`` (case-insensitive: never ``s``, which folds to U+017F) and a
+    case-sensitive neighbour would admit ``https://s``. Regexes with the same flags are joined bare and compiled
+    with those flags (sre then shares a common prefix such as ``https://``); otherwise each alternative carries
+    its own flags in a scoped group. Callers keep out the regexes that are not :func:`_combinable`.
     """
     if not regexes:
         return None
     if len(regexes) == 1:
         return regexes[0]
-    if any(re.search(r"\\[1-9]|\(\?P=", pattern.pattern) for pattern in regexes):
-        return None  # numbered or named back-references would point at another pattern's groups
-    if all(not pattern.flags & ~(re.IGNORECASE | re.UNICODE) and pattern.pattern == pattern.pattern.lower()
-           and "(?" not in pattern.pattern for pattern in regexes):
-        # Bare: a top-level "|" inside one pattern is still just another alternative of the whole.
-        sources = [pattern.pattern for pattern in regexes]
-    else:
+    flags = {pattern.flags for pattern in regexes}
+    try:
+        if len(flags) == 1:
+            # A valid regex without inline global flags is balanced, so its top-level "|" stays one of the alternatives.
+            return re.compile("|".join(pattern.pattern for pattern in regexes), flags.pop())
         sources = []
         for pattern in regexes:
-            flags = "".join(letter for flag, letter in ((re.IGNORECASE, "i"), (re.DOTALL, "s"), (re.MULTILINE, "m"), (re.VERBOSE, "x"))
-                            if pattern.flags & flag)
-            sources.append(f"(?{flags}:{pattern.pattern})" if flags else f"(?:{pattern.pattern})")
-    try:
+            on = "".join(letter for flag, letter in _SCOPED_FLAGS if pattern.flags & flag) + ("a" if pattern.flags & re.ASCII else "")
+            off = "".join(letter for flag, letter in _SCOPED_FLAGS if not pattern.flags & flag)
+            sources.append(f"(?{on}-{off}:{pattern.pattern})" if off else f"(?{on}:{pattern.pattern})")
         return re.compile("|".join(sources))
     except re.error:  # e.g. two patterns defining the same group name
         return None

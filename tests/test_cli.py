@@ -84,7 +84,7 @@ def test_check_an_allowed_preflighted_request(config: str, capsys: pytest.Captur
                         Access-Control-Allow-Headers: x-api-key
                         Access-Control-Max-Age: 600
                         Access-Control-Allow-Methods: GET, PUT
-                        Vary: Origin, Access-Control-Request-Method, Access-Control-Request-Headers
+                        Vary: Origin, Access-Control-Request-Method, Access-Control-Request-Headers, Access-Control-Request-Private-Network
 
         Actual request: ALLOWED
           request       PUT /api/items/1
@@ -118,7 +118,7 @@ def test_check_a_preflight_refused_for_its_origin(config: str, capsys: pytest.Ca
           policy        origin 'https://evil.example' is not allowed by rule '/api/*' [origin-not-allowed]
           browser       Response to preflight request doesn't pass access control check: No 'Access-Control-Allow-Origin' header is present on the requested resource.
           response      403 Forbidden, answered by wsgi_cors (the application never sees it)
-                        Vary: Origin, Access-Control-Request-Method, Access-Control-Request-Headers
+                        Vary: Origin, Access-Control-Request-Method, Access-Control-Request-Headers, Access-Control-Request-Private-Network
 
         Actual request: not sent (the preflight failed, so the browser does not send the request)
 

@@ -8,8 +8,9 @@ from datetime import timedelta
 import pytest
 
 from tests.conftest import ORIGIN, RecordingApp, cors_client, cors_headers, preflight
+from wsgi_cors import MissingVaryWarning
 
-PREFLIGHT_VARY = ("Vary", "Origin, Access-Control-Request-Method, Access-Control-Request-Headers")
+PREFLIGHT_VARY = ("Vary", "Origin, Access-Control-Request-Method, Access-Control-Request-Headers, Access-Control-Request-Private-Network")
 DEFAULT_METHODS = "DELETE, GET, HEAD, OPTIONS, PATCH, POST, PUT"
 
 
@@ -203,22 +204,24 @@ def test_max_age_is_sent_on_preflights_only() -> None:
 
 # --- send_wildcard ---------------------------------------------------------------------------
 
-def test_send_wildcard_sends_star_and_no_vary() -> None:
+def test_send_wildcard_sends_star_and_varies_on_origin() -> None:
+    """null and malformed origins get no '*', so the '*' is not the same for everyone: a cache must key it by Origin."""
     response = cors_client(send_wildcard=True).get("/", headers={"Origin": ORIGIN})
-    assert cors_headers(response) == [("Access-Control-Allow-Origin", "*")]
+    assert cors_headers(response) == [("Access-Control-Allow-Origin", "*"), ("Vary", "Origin")]
 
 
-def test_send_wildcard_preflight_sends_star_and_varies_only_on_the_request_headers() -> None:
+def test_send_wildcard_preflight_sends_star_and_varies_on_origin_and_the_request_headers() -> None:
     response = preflight(cors_client(send_wildcard=True))
     assert cors_headers(response) == [("Access-Control-Allow-Origin", "*"), ("Access-Control-Allow-Methods", DEFAULT_METHODS),
-                                      ("Vary", "Access-Control-Request-Method, Access-Control-Request-Headers")]
+                                      PREFLIGHT_VARY]
 
 
 # --- vary_header -----------------------------------------------------------------------------
 
 def test_vary_header_false_never_adds_or_changes_vary() -> None:
     app = RecordingApp(headers=[("Content-Type", "text/plain"), ("Vary", "Accept-Encoding")])
-    client = cors_client(app, origins=[ORIGIN], vary_header=False)
+    with pytest.warns(MissingVaryWarning, match=r"vary_header=False: without Vary: Origin a shared or browser cache replays"):
+        client = cors_client(app, origins=[ORIGIN], vary_header=False)
     assert cors_headers(client.get("/", headers={"Origin": ORIGIN})) == [("Vary", "Accept-Encoding"), ("Access-Control-Allow-Origin", ORIGIN)]
     assert cors_headers(client.get("/", headers={"Origin": "https://evil.example"})) == [("Vary", "Accept-Encoding")]
     assert "Vary" not in preflight(client).headers
@@ -250,7 +253,7 @@ def test_private_network_preflight_is_refused_by_default() -> None:
 
 
 def test_allow_private_network_answers_true_and_varies_on_the_request_header() -> None:
-    response = preflight(cors_client(allow_private_network=True), **{"Access-Control-Request-Private-Network": "true"})
+    response = preflight(cors_client(origins=[ORIGIN], allow_private_network=True), **{"Access-Control-Request-Private-Network": "true"})
     assert response.headers["Access-Control-Allow-Private-Network"] == "true"
     assert response.headers["Vary"] == ("Origin, Access-Control-Request-Method, Access-Control-Request-Headers, "
                                         "Access-Control-Request-Private-Network")

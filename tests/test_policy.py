@@ -13,7 +13,7 @@ from wsgi_cors import CORSPolicy, Decision, RequestKind
 ORIGIN = "https://app.example.com"
 
 
-ENGINE_MODULES = ("policy", "config", "origins", "headers", "paths", "errors", "escaping", "publicsuffix")
+ENGINE_MODULES = ("policy", "config", "origins", "headers", "paths", "errors", "escaping", "publicsuffix", "probes")
 
 
 def imported_modules(module: str) -> set[str]:
@@ -28,10 +28,12 @@ def imported_modules(module: str) -> set[str]:
     return names
 
 
-# What the engine may import: plain-data standard modules, the Public Suffix List, and itself. No WSGI, no I/O
+# What the engine may import: plain-data standard modules, the Public Suffix List, idna (UTS #46 for IDN fixes),
+# hashlib (the attacker labels of wsgi_cors.probes), and itself. No WSGI, no I/O
 # (socket only for inet_aton, which parses legacy IPv4 spellings in configured origins).
 ENGINE_MAY_IMPORT = {"__future__", "copy", "dataclasses", "datetime", "difflib", "enum", "functools", "http", "ipaddress",
-                     "logging", "operator", "re", "socket", "sre_parse", "sys", "typing", "warnings", "publicsuffixlist"}
+                     "logging", "operator", "re", "socket", "sre_parse", "sys", "types", "typing", "warnings", "publicsuffixlist",
+                     "idna", "hashlib"}
 
 
 @pytest.mark.parametrize("module", ENGINE_MODULES)

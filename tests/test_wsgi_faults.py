@@ -350,6 +350,31 @@ def test_intercept_closes_a_body_that_failed_before_its_first_chunk() -> None:
     assert body.closed
 
 
+class Timeout(BaseException):
+    """Shaped like gevent's Timeout and GreenletExit: a BaseException, so that ``except Exception`` lets it through."""
+
+
+class InterruptedBody(Body):
+    """A body whose first chunk is interrupted by a Timeout (a greenlet killed while the view renders)."""
+
+    def __iter__(self) -> Iterator[bytes]:
+        raise Timeout("the request took too long")
+        yield b"never"  # a generator: the Timeout comes with the first next()
+
+
+@pytest.mark.parametrize("fail_on_close", [False, True], ids=["close-succeeds", "close-fails"])
+def test_intercept_closes_the_body_when_a_base_exception_interrupts_the_first_chunk(fail_on_close: bool,
+                                                                                    caplog: pytest.LogCaptureFixture) -> None:
+    body = InterruptedBody([b"never"], fail_on_close=fail_on_close)
+    server = Server()
+    with pytest.raises(Timeout, match="too long"):  # re-raised as it came, never turned into a 500
+        server.run(wrapped(app_returning(body), intercept_exceptions=True), environ())
+    assert body.closed
+    assert server.sent is None
+    assert [record.getMessage() for record in caplog.records] == (["close() of the failed response body raised"]
+                                                                  if fail_on_close else [])
+
+
 def test_intercept_keeps_a_streamed_body_intact() -> None:
     server = Server().run(wrapped(streaming_view(fail_first=False), intercept_exceptions=True), environ())
     assert server.sent is not None and server.sent[0] == "200 OK"

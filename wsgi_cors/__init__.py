@@ -10,7 +10,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from .errors import ConfigError, ConfigProblem, CORSConfigWarning, InsecureConfigWarning, ShadowedRuleWarning
+from .errors import ConfigError, ConfigProblem, CORSConfigWarning, InsecureConfigWarning, MissingVaryWarning, ShadowedRuleWarning
 from .middleware import CORSMiddleware
 from .policy import CORSPolicy, Decision, RequestKind
 
@@ -26,6 +26,7 @@ __all__ = [
     "ConfigProblem",
     "CORSConfigWarning",
     "InsecureConfigWarning",
+    "MissingVaryWarning",
     "ShadowedRuleWarning",
     "wrap",
     "import_app",

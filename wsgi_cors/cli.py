@@ -37,6 +37,7 @@ from .configfile import (
     split_list,
 )
 from .errors import ConfigError, ConfigProblem
+from .escaping import printable
 from .headers import SAFELISTED_METHODS
 from .policy import CORSPolicy, Decision, RequestKind, status_line
 from .testing import check_preflight, check_response, cors_unsafe_request_header_names, preflight_headers
@@ -192,23 +193,23 @@ def _load(args: argparse.Namespace) -> Optional[LoadedConfig]:
             _print_problems(error.problems, sys.stderr)
             return None
     for message in _warning_messages(caught):
-        print(f"warning: {message}", file=sys.stderr)
+        print(f"warning: {message}", file=sys.stderr)  # escaped by _warning_messages
     return loaded
 
 
 def _describe_sources(sources: Sequence[str]) -> str:
     if not sources:
         return "defaults (no --config, no WSGI_CORS_* variables, no option flags)"
-    return " + ".join("option flags" if source == OVERRIDES_SOURCE else source for source in sources)
+    return " + ".join("option flags" if source == OVERRIDES_SOURCE else printable(source) for source in sources)
 
 
 def _print_problems(problems: Sequence[ConfigProblem], stream: TextIO) -> None:
     count = len(problems)
     print(f"error: invalid CORS configuration ({count} problem{'s' if count != 1 else ''}):", file=stream)
-    for problem in problems:
-        print(f"  {problem.where} = {problem.value!r}", file=stream)
-        print(f"    problem: {problem.problem}", file=stream)
-        print(f"    fix:     {problem.fix}", file=stream)
+    for problem in problems:  # every part may quote the file or the environment: escaped for the terminal
+        print(f"  {printable(problem.where)} = {printable(repr(problem.value))}", file=stream)
+        print(f"    problem: {printable(problem.problem)}", file=stream)
+        print(f"    fix:     {printable(problem.fix)}", file=stream)
 
 
 # --- serve -----------------------------------------------------------------------------------
@@ -228,13 +229,14 @@ def _serve(args: argparse.Namespace, out: TextIO) -> int:
     try:
         app = import_app(args.app)
     except ValueError as error:
-        print(f"error: {error}", file=sys.stderr)
+        print(f"error: {printable(str(error))}", file=sys.stderr)
         return EXIT_USAGE
     middleware = CORSMiddleware(app, policy=loaded.policy)
     host = f"[{args.host}]" if ":" in args.host else args.host
-    print(f"wsgi-cors: serving {args.app} at http://{host}:{args.port}/ with CORS", file=out)
+    print(f"wsgi-cors: serving {printable(args.app)} at http://{printable(host)}:{args.port}/ with CORS", file=out)
     print(f"policy from {_describe_sources(loaded.sources)}, in effect:\n", file=out)
-    print(dump_toml(loaded.policy.describe()), file=out, flush=True)
+    # TOML strings escape control characters; the comments for values TOML cannot hold may not, hence per line.
+    print("\n".join(printable(line) for line in dump_toml(loaded.policy.describe()).split("\n")), file=out, flush=True)
     run_simple(args.host, args.port, middleware, use_reloader=False, use_debugger=False)
     return EXIT_OK
 
@@ -254,7 +256,7 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
         json.dump(report, out, indent=2)
         out.write("\n")
     else:
-        _render(report, _describe_sources(loaded.sources), _Style.for_stream(out), out)
+        _render(_escaped(report), _describe_sources(loaded.sources), _Style.for_stream(out), out)
     return EXIT_OK if report["allowed"] else EXIT_BLOCKED
 
 
@@ -392,6 +394,18 @@ class _Style:
         return self._wrap("2", text)
 
 
+def _escaped(value: Any) -> Any:
+    """The report with every string escaped for a terminal: it quotes the request, the file's path patterns
+    and origins, and the environment (JSON output needs none of this: json.dump escapes control characters)."""
+    if isinstance(value, str):
+        return printable(value)
+    if isinstance(value, dict):
+        return {key: _escaped(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_escaped(item) for item in value]
+    return value
+
+
 def _render(report: dict[str, Any], sources: str, style: _Style, out: TextIO) -> None:
     request = report["request"]
     extras = []
@@ -468,11 +482,12 @@ def _lint(args: argparse.Namespace, out: TextIO) -> int:
         print(f"warning: {message}", file=out)
     rules = loaded.policy.rules
     noted = f", {len(messages)} warning{'s' if len(messages) != 1 else ''}" if messages else ""
-    print(f"{args.config}: valid{noted}; {len(rules)} rule{'s' if len(rules) != 1 else ''} "
-          f"in precedence order: {', '.join(rules)}", file=out)
+    print(f"{printable(args.config)}: valid{noted}; {len(rules)} rule{'s' if len(rules) != 1 else ''} "
+          f"in precedence order: {', '.join(printable(rule) for rule in rules)}", file=out)
     return EXIT_BLOCKED if messages and args.strict else EXIT_OK
 
 
 def _warning_messages(caught: Sequence[warnings.WarningMessage]) -> list[str]:
-    """The warnings' texts, each once (a warning about a top-level option may come once per rule)."""
-    return list(dict.fromkeys(str(warning.message) for warning in caught))
+    """The warnings' texts, each once (a warning about a top-level option may come once per rule), escaped
+    for the terminal: a warning quotes values from the file or the environment."""
+    return list(dict.fromkeys(printable(str(warning.message)) for warning in caught))

@@ -15,12 +15,14 @@ import sys
 import warnings
 from dataclasses import dataclass
 from datetime import timedelta
+from types import MappingProxyType
 from typing import Any, Callable, Iterable, Mapping, Optional, Pattern
 
-from .errors import ConfigError, ConfigProblem, CORSConfigWarning, InsecureConfigWarning, ShadowedRuleWarning
+from .errors import ConfigError, ConfigProblem, CORSConfigWarning, InsecureConfigWarning, MissingVaryWarning, ShadowedRuleWarning
 from .headers import FORBIDDEN_METHODS, FORBIDDEN_RESPONSE_HEADERS, is_forbidden_request_header, is_token
-from .origins import REGEX_HINT_CHARACTERS, OriginMatcher, _Problems, insecure_origins, is_catch_all, parse_origins
+from .origins import _WILDCARD_SHAPE_RE, REGEX_HINT_CHARACTERS, OriginMatcher, _Problems, insecure_origins, parse_origins
 from .paths import PathMatcher, PathRule, is_regex
+from .probes import Admitted, admits_plain_http, attacker_matches, glob_looking_star
 from .publicsuffix import public_suffix_wildcards
 
 __all__ = ["DEFAULTS", "RULE_OPTIONS", "GLOBAL_OPTIONS", "RuleSettings", "Settings", "build_settings"]
@@ -142,6 +144,14 @@ class _Validator:
 
     def __init__(self) -> None:
         self.problems = _Problems()
+        self.categories: dict[str, type[CORSConfigWarning]] = {}  # problem text -> warning class, when not the default
+        # id(regex or predicate) -> what it admitted among the attacker probes; rules sharing origins probe once.
+        self.admitted: dict[int, Optional[Admitted]] = {}
+
+    def attacker_matches(self, entry: Any) -> Optional[Admitted]:
+        if id(entry) not in self.admitted:
+            self.admitted[id(entry)] = attacker_matches(entry)
+        return self.admitted[id(entry)]
 
     def error(self, where: str, value: Any, problem: str, fix: str) -> None:
         self.problems.errors.append((where, value, problem, fix))
@@ -347,33 +357,113 @@ def _validate_rule_options(raw: Mapping[str, Any], where: Callable[[str], str], 
 def _check_combinations(values: Mapping[str, Any], where: Callable[[str], str], validator: _Validator) -> None:
     """The checks that involve two options: what is safe with credentials, what has no effect."""
     origins: OriginMatcher = values["origins"]
-    if values["supports_credentials"]:
-        if is_catch_all(origins):
+    credentials = values["supports_credentials"]
+    if credentials:
+        if origins.allow_all:
             validator.error(where("supports_credentials"), True,
                             "with origins that admit every origin, any website could read responses sent with the user's cookies "
                             "(Flask-CORS, Starlette and django-cors-headers silently reflect every origin here)",
                             "list the trusted origins, e.g. origins=['https://app.example.com'], or set supports_credentials=False")
+        _check_probed_origins(origins, values["allow_public_suffix_wildcards"], where, validator)
         if values["expose_headers"] is not None and "*" in [name.strip() for name in values["expose_headers"].split(",")]:
             validator.error(where("expose_headers"), "*",
                             "with credentials, browsers read '*' in Access-Control-Expose-Headers as a header literally named '*'",
                             "list the header names to expose")
         if not values["allow_public_suffix_wildcards"]:
-            for pattern in public_suffix_wildcards(origins):
-                validator.error(where("origins"), pattern,
-                                "anyone can register a name under this public suffix (Public Suffix List), so strangers' sites "
-                                "would read responses sent with the user's cookies",
-                                "list subdomains of a domain you control, e.g. 'https://*.myproject.github.io', or set "
-                                "allow_public_suffix_wildcards=True if every site under it is trusted")
+            for pattern, under in public_suffix_wildcards(origins):
+                if under is None:
+                    validator.error(where("origins"), pattern,
+                                    "anyone can register a name under this public suffix (Public Suffix List), so strangers' sites "
+                                    "would read responses sent with the user's cookies",
+                                    "list subdomains of a domain you control, e.g. 'https://*.myproject.github.io', or set "
+                                    "allow_public_suffix_wildcards=True if every site under it is trusted")
+                else:
+                    validator.error(where("origins"), pattern,
+                                    f"'*.' spans several labels, so this also admits names under {under!r}, a public suffix under "
+                                    "this domain (Public Suffix List): anyone can register one, and strangers' sites would read "
+                                    "responses sent with the user's cookies",
+                                    "list the exact origins you use, or set allow_public_suffix_wildcards=True if every site under "
+                                    "it is trusted")
         if "null" in origins.exact:
             validator.warn(where("origins"), "null",
                            "'null' with credentials: any sandboxed iframe or data: page sends Origin: null and would read responses "
                            "sent with the user's cookies", "remove 'null', or serve that content from a real origin")
-        for origin in insecure_origins(origins):
+        insecure: list[str] = insecure_origins(origins)
+        insecure.extend(pattern.pattern for pattern in origins.regexes if admits_plain_http(pattern))
+        for origin in insecure:
             validator.warn(where("origins"), origin,
                            "a plain-http origin with credentials: anyone on the network path can inject script into it and read your responses",
                            "use the https:// origin")
+    for entry in _string_regex_entries(values["shown"]["origins"]):
+        fix = glob_looking_star(entry)
+        if fix is None:
+            continue
+        problem = "'*' is used as a glob here, but this is not the shape of a wildcard pattern, so it is read as a regex"
+        if credentials:
+            validator.error(where("origins"), entry, problem + ", which admits origins you did not mean with the user's cookies", fix)
+        else:
+            validator.warn(where("origins"), entry, problem + " that admits origins you did not mean", fix)
+    if values["allow_private_network"] and _admits_any_website(origins, validator):
+        validator.error(where("allow_private_network"), True,
+                        "with origins that admit every website, any page on the internet could reach this private-network service "
+                        "through the user's browser, which is what Private Network Access exists to stop",
+                        "list the origins that may reach it, e.g. origins=['https://app.example.com'], or set allow_private_network=False")
     if values["send_wildcard"] and not origins.allow_all:
         validator.warn(where("send_wildcard"), True, "send_wildcard only has an effect with origins='*'", "remove send_wildcard=True")
+    if not values["vary_header"]:
+        # Every rule's headers depend on the Origin (even origins="*" with send_wildcard refuses null), so without
+        # Vary a shared cache replays one origin's answer to others (Fetch "CORS protocol and HTTP caches").
+        text = ("without Vary: Origin a shared or browser cache replays the answer computed for one origin (a grant, a refusal, "
+                "or the answer to a request without Origin) to every other origin")
+        validator.categories[text] = MissingVaryWarning
+        validator.warn(where("vary_header"), False, text,
+                       "remove vary_header=False, or make sure the application sends Vary: Origin (or Cache-Control: no-store "
+                       "or private) on every response of this path")
+
+
+def _check_probed_origins(origins: OriginMatcher, public_suffix_opt_in: bool, where: Callable[[str], str], validator: _Validator) -> None:
+    """With credentials: every regex and predicate is tried with attacker origins (wsgi_cors.probes); a match is an error."""
+    for entry in (*origins.regexes, *origins.predicates):
+        admitted = validator.attacker_matches(entry)
+        if admitted is None:
+            continue
+        is_regex_entry = isinstance(entry, re.Pattern)
+        what = "this regex admits" if is_regex_entry else "this predicate returned True for"
+        shown: Any = entry.pattern if isinstance(entry, re.Pattern) else entry
+        examples = ", ".join(admitted.origins[:2])
+        if admitted.any_website:
+            fix = ("anchor it to a domain you control, e.g. r'https://[a-z0-9-]+\\.example\\.com', or list the trusted origins; "
+                   "or set supports_credentials=False") if is_regex_entry else (
+                   "make it admit only origins you control (it is called with probe origins such as these when the policy is "
+                   "built), or list the trusted origins; or set supports_credentials=False")
+            validator.error(where("origins"), shown,
+                            f"{what} origins anyone can set up ({examples}), so any website could read responses sent with the "
+                            "user's cookies", fix)
+        elif not public_suffix_opt_in:
+            validator.error(where("origins"), shown,
+                            f"{what} names anyone can register under {admitted.suffix_text()} "
+                            f"(Public Suffix List), such as {admitted.origins[0]}, so strangers' sites would read responses sent "
+                            "with the user's cookies",
+                            "admit only subdomains of a domain you control, e.g. r'https://[a-z0-9-]+\\.myproject\\.github\\.io', "
+                            "or set allow_public_suffix_wildcards=True if every site under it is trusted")
+
+
+def _admits_any_website(origins: OriginMatcher, validator: _Validator) -> bool:
+    """``"*"``, or a regex or predicate that admits attacker origins under unrelated domains (see wsgi_cors.probes)."""
+    if origins.allow_all:
+        return True
+    for entry in (*origins.regexes, *origins.predicates):
+        admitted = validator.attacker_matches(entry)
+        if admitted is not None and admitted.any_website:
+            return True
+    return False
+
+
+def _string_regex_entries(shown: Any) -> list[str]:
+    """The string entries of an ``origins`` option that were taken as regexes (not ``*``, not wildcard patterns)."""
+    entries = shown if isinstance(shown, list) else [shown]
+    return [entry for entry in entries if isinstance(entry, str) and entry not in ("*", ".*") and "*" in entry
+            and not _WILDCARD_SHAPE_RE.fullmatch(entry) and not REGEX_HINT_CHARACTERS.isdisjoint(entry)]
 
 
 def _where_in_rule(label: str, own: frozenset[str], name: str) -> str:
@@ -444,7 +534,7 @@ def build_settings(options: Mapping[str, Any]) -> Settings:
             allow_private_network=values["allow_private_network"],
             always_send=values["always_send"],
             preflight_status=values["preflight_status"],
-            options=shown,
+            options=_frozen(shown),
         )
         rules.append(PathRule(pattern, settings, index))
 
@@ -453,7 +543,7 @@ def build_settings(options: Mapping[str, Any]) -> Settings:
     matcher = PathMatcher(rules)
     stacklevel = user_stacklevel()
     for where, value, text, fix in validator.problems.warnings:
-        category = InsecureConfigWarning if "credentials" in text else CORSConfigWarning
+        category = validator.categories.get(text) or (InsecureConfigWarning if "credentials" in text else CORSConfigWarning)
         warnings.warn(f"{where}={value!r}: {text}. Fix: {fix}", category, stacklevel=stacklevel)
     for rule, covering in matcher.shadowed:
         warnings.warn(
@@ -467,4 +557,17 @@ def build_settings(options: Mapping[str, Any]) -> Settings:
         "resources": {rule.text if isinstance(rule.pattern, str) else rule.pattern: dict(rule.target.options) for rule in rules},
         "intercept_exceptions": intercept,
     }
-    return Settings(rules=matcher, intercept_exceptions=intercept, options=described)
+    return Settings(rules=matcher, intercept_exceptions=intercept, options=_frozen(described))
+
+
+def _frozen(value: Any) -> Any:
+    """``value`` with every dict made a read-only mapping and every list a tuple, recursively.
+
+    The stored options are reachable from a policy (``policy.covering_rule.settings.options``);
+    a caller mutating them must not change what ``describe()`` reports (issue 9, item 11).
+    """
+    if isinstance(value, Mapping):
+        return MappingProxyType({key: _frozen(item) for key, item in value.items()})
+    if isinstance(value, (list, tuple)):
+        return tuple(_frozen(item) for item in value)
+    return value

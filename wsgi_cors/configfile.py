@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import ast
 import difflib
-import json
 import os
 import re
 import sys
@@ -36,8 +35,11 @@ import warnings
 from dataclasses import dataclass
 from typing import Any, Mapping, Optional, Union
 
+import tomli_w
+
 from .config import KNOWN_OPTIONS, user_stacklevel
 from .errors import ConfigError, ConfigProblem, CORSConfigWarning
+from .escaping import printable
 from .policy import CORSPolicy
 
 if sys.version_info >= (3, 11):
@@ -97,6 +99,13 @@ _OPTION_WHERE_RE = re.compile(r"(?P<key>\w+)(?:\[(?P<index>\d+)\])?")
 # tomllib (and tomli) end every syntax error with its position.
 _TOML_POSITION_RE = re.compile(r"\s*\(at line (?P<line>\d+), column (?P<column>\d+)\)$")
 _TABLE_HEADER_RE = re.compile(r"\s*\[")
+_SURROGATE_RE = re.compile("[\ud800-\udfff]")
+# A variable meant for us in another spelling: WSGI and CORS in any case, any separators, then the option.
+_NEAR_PREFIX_RE = re.compile(r"wsgi[\W_]*cors[\W_]+(?P<option>\w.*)", re.IGNORECASE | re.DOTALL)
+# difflib ratio above which a whole variable name is taken for a misspelling of ours: WSGI_COR_ORIGINS
+# scores 0.97 against WSGI_CORS_ORIGINS, another library's CORS_ORIGINS 0.83.
+_NEAR_NAME_CUTOFF = 0.88
+_CONFIG_OPTION = CONFIG_VARIABLE[len(ENV_PREFIX):].lower()
 _RESOURCES_HEADER_RE = re.compile(r"""\s*\[\[\s*(resources|"resources"|'resources')\s*\]\]""")
 
 
@@ -321,7 +330,9 @@ def dump_toml(options: Mapping[str, Any]) -> str:
     """Write options (such as ``policy.describe()``) in the file format, so a policy can be shown as it would be written.
 
     Options left at ``None`` are omitted (TOML has no null). A value TOML cannot hold (a callable,
-    a compiled pattern) is written as a comment naming it, so the output says what it could not show.
+    a compiled pattern, text with a lone surrogate) is written as a comment naming it, so the output
+    says what it could not show. The values are written by ``tomli-w``, a maintained TOML writer: the
+    JSON string escapes used before turned text beyond U+FFFF into surrogate pairs, which TOML forbids.
     """
     top = {key: value for key, value in options.items() if key != _RESOURCES_KEY}
     lines = _toml_pairs(top)
@@ -339,30 +350,76 @@ def _toml_pairs(options: Mapping[str, Any]) -> list[str]:
     for key, value in options.items():
         if value is None:
             continue
-        text = _toml_value(value)
-        lines.append(f"{key} = {text}" if text is not None else f"# {key} = {value!r} (not expressible in TOML)")
+        if _expressible(value):
+            lines.append(tomli_w.dumps({key: _plain(value)}).rstrip("\n"))
+        else:  # repr escapes line breaks and surrogates, so the comment stays one line of valid UTF-8
+            lines.append(f"# {key} = {printable(repr(value))} (not expressible in TOML)")
     return lines
 
 
-def _toml_value(value: Any) -> Optional[str]:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
+def _expressible(value: Any) -> bool:
+    """Whether ``value`` is made of what a TOML file can hold: booleans, integers, text, arrays of them."""
+    if isinstance(value, (bool, int)):
+        return True
     if isinstance(value, str):
-        return json.dumps(value)  # JSON's string escapes are all valid in a TOML basic string
+        return _SURROGATE_RE.search(value) is None  # a TOML file is UTF-8, which cannot encode a lone surrogate
     if isinstance(value, (list, tuple)):
-        items = [_toml_value(item) for item in value]
-        return None if None in items else "[" + ", ".join(item for item in items if item is not None) + "]"
-    return None
+        return all(_expressible(item) for item in value)
+    return False
+
+
+def _plain(value: Any) -> Any:
+    return [_plain(item) for item in value] if isinstance(value, (list, tuple)) else value
 
 
 # --- the environment -------------------------------------------------------------------------
 
 
+def _known_variables() -> list[str]:
+    return sorted([env_variable(name) for name in KNOWN_OPTIONS] + [CONFIG_VARIABLE])
+
+
+def _spelling_fix(option: str) -> str:
+    """The fix for a variable naming ``option`` (lower case, after the prefix) that is not a setting."""
+    names = sorted(KNOWN_OPTIONS | {_CONFIG_OPTION})
+    close = [option] if option in names else difflib.get_close_matches(option, names, n=1, cutoff=0.6)
+    if close:
+        return f"did you mean {env_variable(close[0])}?"
+    return "the variables are " + ", ".join(_known_variables())
+
+
+def _misspelled_variables(environ: Mapping[str, str], problems: list[ConfigProblem]) -> None:
+    """Refuse variables meant for us but spelled so that they would be ignored.
+
+    An ignored ``wsgi_cors_origins=...`` leaves the default, ``origins="*"``: the mistake is silent
+    and permissive. Caught: our prefix in another case or with other separators (``WSGICORS_ORIGINS``,
+    ``Wsgi-Cors-Origins``), and names close to one of ours as a whole (``WSGI_COR_ORIGINS``). The
+    cutoff keeps other programs' ``CORS_ORIGINS`` (ratio 0.83) out of it.
+    """
+    known = _known_variables()
+    for variable in sorted(environ):
+        lowered = variable.lower()
+        if variable.startswith(ENV_PREFIX) or ("cors" not in lowered and "wsgi" not in lowered):
+            continue  # ours, checked by _environment_options; or nothing like ours
+        spelled = _NEAR_PREFIX_RE.match(variable)
+        if spelled:
+            fix = _spelling_fix(re.sub(r"[\W_]+", "_", spelled["option"]).strip("_").lower())
+        else:
+            close = difflib.get_close_matches(variable.upper(), known, n=1, cutoff=_NEAR_NAME_CUTOFF)
+            if not close:
+                continue
+            fix = f"did you mean {close[0]}?"
+        problems.append(ConfigProblem(
+            f"environment variable {variable}", environ[variable],
+            f"looks meant for wsgi_cors, but only variables spelled exactly {ENV_PREFIX}<OPTION> (upper case) are read, "
+            "so this one would be ignored and the defaults (any origin) would apply", fix,
+        ))
+
+
 def _environment_options(environ: Mapping[str, str], problems: list[ConfigProblem]) -> dict[str, tuple[str, Any]]:
     """``{option: (variable, value)}`` for every ``WSGI_CORS_*`` variable except the file's."""
     found: dict[str, tuple[str, Any]] = {}
+    _misspelled_variables(environ, problems)
     for variable in sorted(environ):
         if not variable.startswith(ENV_PREFIX) or variable == CONFIG_VARIABLE:
             continue
@@ -370,10 +427,7 @@ def _environment_options(environ: Mapping[str, str], problems: list[ConfigProble
         text = environ[variable]
         where = f"environment variable {variable}"
         if option not in KNOWN_OPTIONS:
-            close = difflib.get_close_matches(option, sorted(KNOWN_OPTIONS), n=1, cutoff=0.6)
-            fix = f"did you mean {env_variable(close[0])}?" if close else (
-                "the variables are " + ", ".join(env_variable(name) for name in sorted(KNOWN_OPTIONS)) + f" and {CONFIG_VARIABLE}")
-            problems.append(ConfigProblem(where, text, "not a wsgi_cors setting", fix))
+            problems.append(ConfigProblem(where, text, "not a wsgi_cors setting", _spelling_fix(option)))
             continue
         if not text.strip():
             problems.append(ConfigProblem(where, text, "the variable is set but empty",
@@ -450,7 +504,13 @@ def _load(
     problems: list[ConfigProblem] = []
     sources: list[str] = []
 
-    from_variable = config is None and bool(environ.get(CONFIG_VARIABLE))
+    if CONFIG_VARIABLE in environ and not environ[CONFIG_VARIABLE].strip():
+        # Set but empty: a deploy script whose $CONFIG_PATH expanded to nothing; reading no file would
+        # silently leave the defaults (origins '*').
+        problems.append(ConfigProblem(f"environment variable {CONFIG_VARIABLE}", environ[CONFIG_VARIABLE],
+                                      "the variable is set but empty, so no configuration file would be read",
+                                      f"set {CONFIG_VARIABLE} to the path of the TOML file, or unset it"))
+    from_variable = config is None and bool(environ.get(CONFIG_VARIABLE, "").strip())
     path = environ.get(CONFIG_VARIABLE) if from_variable else config
     file = _read_file(path, from_variable) if path is not None else None  # unreadable: nothing else can be checked
     options: dict[str, Any] = {}

@@ -18,6 +18,7 @@ __all__ = [
     "CORSConfigWarning",
     "ShadowedRuleWarning",
     "InsecureConfigWarning",
+    "MissingVaryWarning",
 ]
 
 
@@ -64,3 +65,7 @@ class ShadowedRuleWarning(CORSConfigWarning):
 
 class InsecureConfigWarning(CORSConfigWarning):
     """A configuration that works but weakens security (e.g. plain-http origins with credentials)."""
+
+
+class MissingVaryWarning(InsecureConfigWarning):
+    """``vary_header=False``: responses whose CORS headers depend on the Origin do not say so, so a cache may replay them."""

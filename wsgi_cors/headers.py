@@ -26,8 +26,10 @@ __all__ = [
     "MAX_REQUEST_HEADER_NAMES",
     "MAX_EMPTY_ELEMENTS",
     "MAX_METHOD_LENGTH",
+    "METHOD_OVERRIDE_HEADERS",
     "parse_request_header_names",
     "is_forbidden_request_header",
+    "split_header_value",
 ]
 
 # RFC 9110 §5.6.2: token = 1*tchar.
@@ -36,7 +38,11 @@ _TOKEN_RE = re.compile(TOKEN)
 # Characters that may appear in a comma-separated list of tokens with optional white space.
 _TOKEN_LIST_CHARS_RE = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z, \t]*")
 
-# Fetch §2.2.2 "forbidden request-header": a page cannot set these, so allowing them is a mistake.
+# Fetch §2.2.2 "forbidden request-header", step 1: a page cannot set these, so allowing them is a mistake and a
+# browser drops them from a request (Headers "validate": return false for the "request" guard). The one name not in
+# Fetch's list, access-control-request-private-network, is the Private Network Access draft's, and WPT
+# (fetch/private-network-access) checks that browsers forbid it too. This module is the one source of these lists:
+# the validator (config.py) and the browser oracle (testing.py) both read them here.
 FORBIDDEN_REQUEST_HEADERS = frozenset(
     {
         "accept-charset",
@@ -63,7 +69,11 @@ FORBIDDEN_REQUEST_HEADERS = frozenset(
         "via",
     }
 )
+# Fetch "forbidden request-header", step 2: a name that, byte-lowercased, starts with one of these.
 FORBIDDEN_REQUEST_HEADER_PREFIXES = ("proxy-", "sec-")
+# Fetch "forbidden request-header", step 3: forbidden when a value names a forbidden method (TRACE tunnelled
+# through a POST), allowed otherwise, so a configuration may allow these names.
+METHOD_OVERRIDE_HEADERS = frozenset({"x-http-method", "x-http-method-override", "x-method-override"})
 # Fetch §2.2.2 "forbidden response-header name": never readable by a page, so exposing them is a mistake.
 FORBIDDEN_RESPONSE_HEADERS = frozenset({"set-cookie", "set-cookie2"})
 # Fetch §2.2.1 "forbidden method": a browser never sends these, so allowing them only widens the attack surface.
@@ -86,10 +96,56 @@ def is_token(value: str) -> bool:
     return _TOKEN_RE.fullmatch(value) is not None
 
 
-def is_forbidden_request_header(name: str) -> bool:
-    """Whether a page is forbidden to set the request header ``name`` (Fetch "forbidden request-header")."""
+def is_forbidden_request_header(name: str, value: Optional[str] = None) -> bool:
+    """Whether a page is forbidden to set the request header ``name`` (Fetch "forbidden request-header").
+
+    Without ``value``, whether every value of ``name`` is forbidden (for the validator: allowing such a name
+    is a mistake); with it, whether this header is, method-override headers included (for the oracle).
+    """
     lowered = name.lower()
-    return lowered in FORBIDDEN_REQUEST_HEADERS or lowered.startswith(FORBIDDEN_REQUEST_HEADER_PREFIXES)
+    if lowered in FORBIDDEN_REQUEST_HEADERS or lowered.startswith(FORBIDDEN_REQUEST_HEADER_PREFIXES):
+        return True
+    if value is None or lowered not in METHOD_OVERRIDE_HEADERS:
+        return False
+    # "For each method of parsedValues: if the isomorphic encoding of method is a forbidden method, return true";
+    # forbidden method is a byte-case-insensitive match, and only ASCII upper-cases bytewise.
+    return any(_ascii_upper(method) in FORBIDDEN_METHODS for method in split_header_value(value))
+
+
+def _ascii_upper(text: str) -> str:
+    return text.translate(_ASCII_UPPER)
+
+
+_ASCII_UPPER = {code: code - 32 for code in range(ord("a"), ord("z") + 1)}
+
+
+def split_header_value(value: str) -> list[str]:
+    """Fetch "get, decode, and split" a header value: split on commas outside quoted strings, trim tabs/spaces.
+
+    ``A: "1,2", 3`` gives ``['"1,2"', '3']``; an unterminated quoted string runs to the end of the value.
+    """
+    values: list[str] = []
+    current: list[str] = []
+    position, end = 0, len(value)
+    while True:
+        while position < end and value[position] not in '",':
+            current.append(value[position])
+            position += 1
+        if position < end and value[position] == '"':
+            # Fetch "collect an HTTP quoted string" (extract-value false): the quotes and escapes are kept.
+            start = position
+            position += 1
+            while position < end and value[position] != '"':
+                position += 2 if value[position] == "\\" else 1
+            position = min(position + 1, end)
+            current.append(value[start:position])
+            if position < end:
+                continue
+        values.append("".join(current).strip(" \t"))
+        current = []
+        if position >= end:
+            return values
+        position += 1  # the comma
 
 
 def parse_request_header_names(value: str) -> Optional[list[str]]:

@@ -126,9 +126,10 @@ class CORSMiddleware:
                 request_method=environ.get("HTTP_ACCESS_CONTROL_REQUEST_METHOD"),
                 request_headers=environ.get("HTTP_ACCESS_CONTROL_REQUEST_HEADERS"),
                 request_private_network=environ.get("HTTP_ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK"),
+                raw_path=True,
             )
         else:  # the Access-Control-Request-* headers only matter to a preflight
-            decision = policy.evaluate(method, environ.get("PATH_INFO") or "/", origin=environ.get("HTTP_ORIGIN"))
+            decision = policy.evaluate(method, environ.get("PATH_INFO") or "/", origin=environ.get("HTTP_ORIGIN"), raw_path=True)
         verdict = decision.verdict
         if verdict is NOT_COVERED:
             return self.app(environ, start_response)  # no rule covers the path: not ours
@@ -154,8 +155,9 @@ class CORSMiddleware:
 
         The first chunk is taken here, before the server can have sent the status line, because
         that is where lazy bodies fail (a streaming view, a template rendered on iteration). The
-        app's iterable is closed either way; an exception after the first chunk reaches the server
-        exactly as it would without this option.
+        app's iterable is closed either way, also when a ``BaseException`` (gevent's ``Timeout``)
+        interrupts the first chunk and is re-raised; an exception after the first chunk reaches the
+        server exactly as it would without this option.
         """
         try:
             result = self.app(environ, start_cors_response)
@@ -170,13 +172,13 @@ class CORSMiddleware:
             rest = iter(result)
             first = next(rest, None)
         except Exception:
-            close = getattr(result, "close", None)
-            if close is not None:
-                try:
-                    close()
-                except Exception:
-                    LOG.exception("close() of the failed response body raised")
+            _close_failed_body(result)
             return self._internal_error(environ, start_response, cors_headers, path)
+        except BaseException:
+            # gevent's Timeout, GreenletExit, KeyboardInterrupt: not ours to answer, but the server never gets the
+            # iterable to close, so close it here (PEP 3333: close() is called whatever happens) and let it go on.
+            _close_failed_body(result)
+            raise
         return _PrefetchedBody(first, rest, result)
 
     def _internal_error(self, environ: "WSGIEnvironment", start_response: "StartResponse", cors_headers: Headers,
@@ -209,6 +211,16 @@ class CORSMiddleware:
                 hook(decision, environ)
             except Exception:  # a metrics hook must not turn a CORS rejection into a server error
                 LOG.exception("the on_reject hook raised; the request goes on")
+
+
+def _close_failed_body(result: Iterable[bytes]) -> None:
+    """Close the app's iterable after its first chunk failed; a failing close() is logged, not raised over that failure."""
+    close = getattr(result, "close", None)
+    if close is not None:
+        try:
+            close()
+        except Exception:
+            LOG.exception("close() of the failed response body raised")
 
 
 class _PrefetchedBody:

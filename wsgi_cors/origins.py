@@ -10,7 +10,8 @@ Configuration entries, in the order they are recognised:
 * ``"*"`` (or the regex ``".*"``): every well-formed origin except ``null``;
 * ``"null"``: the opaque origin, only ever admitted by being listed like this;
 * a wildcard pattern, a string of exactly the shape ``scheme://*.domain[:port|:*]`` or
-  ``scheme://host:*``: ``*.`` stands for one or more whole DNS labels, ``:*`` for any port;
+  ``scheme://host:*`` (the host may be an IPv6 literal, ``http://[::1]:*``): ``*.`` stands for one
+  or more whole DNS labels, ``:*`` for any port;
 * any other string with a regex character (Flask-CORS's rule) is a regex that must match the
   **whole** origin, case-insensitively; so is a compiled ``re.Pattern`` (with its own flags);
 * a callable ``origin -> bool``;
@@ -31,6 +32,8 @@ except ImportError:  # pragma: no cover - Python 3.9 and 3.10
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Optional, Pattern, Union
 
+import idna
+
 __all__ = [
     "MAX_ORIGIN_LENGTH",
     "is_serialized_origin",
@@ -50,26 +53,20 @@ MAX_ORIGIN_LENGTH = 64 + 3 + 253 + 6
 REGEX_HINT_CHARACTERS = frozenset("*\\]?$^[]()")
 # Ports that browsers omit when they serialize an origin (URL standard "default port").
 DEFAULT_PORTS = {"http": "80", "https": "443", "ws": "80", "wss": "443", "ftp": "21"}
-# Probes used to tell a catch-all regex from a real allow-list: regexes that together accept all the
-# unrelated origins of one scheme accept any origin an attacker can set up (anyone can run an https site).
-_CATCH_ALL_PROBES = (
-    ("https://attacker.example", "https://evil.test:8443", "https://a.b.c.invalid"),
-    ("http://attacker.example", "http://evil.test:8080", "http://a.b.c.invalid"),
-)
-
 # Loose on hyphen placement and label length (harmless to reflect), strict on everything that is not.
 _LABEL = r"[a-z0-9_~-]+"
 _HOST = rf"(?:{_LABEL}(?:\.{_LABEL})*\.?|\[[0-9a-f:.]{{2,39}}\])"
 # What a browser can send: lower-case scheme and host, an optional port, nothing else.
 _SERIALIZED_ORIGIN_RE = re.compile(rf"[a-z][a-z0-9+.\-]{{0,63}}://{_HOST}(?::[0-9]{{1,5}})?")
-_ORIGIN_PARTS_RE = re.compile(r"(?P<scheme>[^:/?#]*)://(?P<host>\[[^\]]*\]|[^:/?#\[]*)(?::(?P<port>[^/?#]*))?(?P<rest>.*)", re.S)
+_ORIGIN_PARTS_RE = re.compile(r"(?P<scheme>[^:/?#]*)://(?P<host>(?:\*\.)?\[[^\]]*\]|[^:/?#\[]*)(?::(?P<port>[^/?#]*))?(?P<rest>.*)", re.S)
 # An origin with an IPv6 host has '[' and ']', which would otherwise make it a regex.
 _IPV6_ORIGIN_RE = re.compile(r"[a-zA-Z][a-zA-Z0-9+.\-]*://\[[0-9a-fA-F:.]+\](?::[0-9]*)?/?")
 # The common case of an exact origin already written as browsers serialize it (a web scheme, lower-case
 # DNS labels of at most 63 characters, a last label starting with a letter so never an IPv4 address, no
 # port): nothing to diagnose, so it skips the detailed checks that make a 10,000-origin build slow.
 _CANONICAL_ORIGIN_RE = re.compile(r"(?:https?|wss?)://(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.){0,126}[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?")
-_WILDCARD_SHAPE_RE = re.compile(r"[a-zA-Z][a-zA-Z0-9+.\-]*://(?:\*\.[^*:/?#\[\]]+(?::(?:[0-9]+|\*))?|[^*:/?#\[\]]+:\*)")
+# An IPv6 literal takes any port too ("http://[::1]:*"); "*." before one is refused in _parse_origin_like.
+_WILDCARD_SHAPE_RE = re.compile(r"[a-zA-Z][a-zA-Z0-9+.\-]*://(?:\*\.(?:[^*:/?#\[\]]+|\[[0-9a-fA-F:.]*\])(?::(?:[0-9]+|\*))?|[^*:/?#\[\]]+:\*|\[[0-9a-fA-F:.]*\]:\*)")
 
 
 def is_serialized_origin(value: str) -> bool:
@@ -110,9 +107,9 @@ class OriginMatcher:
     # Regexes whose matches all end with a fixed dotted text (".example.com"), keyed by that text: a request
     # origin is tried only against the regexes keyed by one of its own dotted endings.
     regexes_by_suffix: dict[str, tuple["Pattern[str]", ...]] = field(default_factory=dict)
-    # The other regexes, combined into one alternation (None: none, or they cannot be combined)...
+    # The other regexes, combined into one alternation, each with its own flags (None: none, or they cannot be combined)...
     other_regex: Optional["Pattern[str]"] = None
-    # ...and one by one, when they cannot be combined.
+    # ...and those left out of it (group references, VERBOSE, inline global flags), tried one by one.
     other_regexes: tuple["Pattern[str]", ...] = ()
     predicates: tuple[OriginPredicate, ...] = ()
 
@@ -152,10 +149,9 @@ class OriginMatcher:
                 if candidates is not None and any(pattern.fullmatch(origin) for pattern in candidates):
                     return None
                 dot = origin.find(".", dot + 1)
-        if self.other_regex is not None:
-            if self.other_regex.fullmatch(origin) is not None:
-                return None
-        elif self.other_regexes and any(pattern.fullmatch(origin) for pattern in self.other_regexes):
+        if self.other_regex is not None and self.other_regex.fullmatch(origin) is not None:
+            return None
+        if self.other_regexes and any(pattern.fullmatch(origin) for pattern in self.other_regexes):
             return None
         for predicate in self.predicates:
             try:
@@ -197,9 +193,11 @@ def check_host(host: str, scheme: str, value: str, fix_with: Callable[[str], str
             return "browsers serialize IPv6 addresses compressed and lower-case", f"write {fix_with(canonical)!r}"
         return None
     if not host.isascii():
+        # What the browser sends: the URL standard's "domain to ASCII" is UTS #46 with non-transitional
+        # processing (faß.de -> xn--fa-hia.de; Python's own "idna" codec is IDNA 2003 and gives fass.de).
         try:
-            ascii_host = host.encode("idna").decode("ascii")
-        except UnicodeError:
+            ascii_host = idna.encode(host, uts46=True, transitional=False).decode("ascii")
+        except (idna.IDNAError, UnicodeError):
             return "the host is not a valid internationalized domain name", "write the host in its ASCII (punycode) form"
         return "browsers send internationalized hosts in their ASCII (punycode) form", f"write {fix_with(ascii_host)!r}"
     if host != host.lower():
@@ -361,7 +359,9 @@ def parse_origins(value: Any, where: str, problems: _Problems) -> OriginMatcher:
             others.append(pattern)
         else:
             by_suffix.setdefault(suffix, []).append(pattern)
-    combined = _combine(others)
+    combined = [pattern for pattern in others if _combinable(pattern)]
+    alternation = _combine(combined)
+    alone = tuple(pattern for pattern in others if alternation is None or not _combinable(pattern))
     return OriginMatcher(
         exact=frozenset(exact),
         allow_all=allow_all,
@@ -369,8 +369,8 @@ def parse_origins(value: Any, where: str, problems: _Problems) -> OriginMatcher:
         subdomains={key: frozenset(ports) for key, ports in subdomains.items()},
         regexes=tuple(regexes),
         regexes_by_suffix={suffix: tuple(patterns) for suffix, patterns in by_suffix.items()},
-        other_regex=combined,
-        other_regexes=tuple(others),
+        other_regex=alternation,
+        other_regexes=alone,
         predicates=tuple(predicates),
     )
 
@@ -405,41 +405,54 @@ def dotted_literal_suffix(pattern: "Pattern[str]") -> Optional[str]:
     return suffix[dot:] if dot != -1 and len(suffix) > dot + 1 else None
 
 
-def _combine(regexes: list["Pattern[str]"]) -> Optional["Pattern[str]"]:
-    """One alternation for all regexes, so matching costs one call; None if they cannot be combined.
+# Group references by number or name, and conditionals on a group: joined with other patterns, a number would
+# point at another pattern's group.
+_GROUP_REFERENCE = re.compile(r"\\[1-9]|\(\?P=|\(\?\(")
+# Flags a pattern can carry into an alternation as a scoped group "(?aims-ims:...)" (Python 3.7+, "re" docs).
+_SCOPED_FLAGS = ((re.IGNORECASE, "i"), (re.MULTILINE, "m"), (re.DOTALL, "s"))
 
-    Only origins that passed :func:`is_serialized_origin` reach these regexes, so they are lower-case
-    ASCII: a pattern with no upper-case letter matches them the same with or without IGNORECASE, and
-    joined bare (no flag groups) the alternation also lets sre factor out a common prefix ("https://").
+
+def _combinable(pattern: "Pattern[str]") -> bool:
+    """Whether ``pattern`` keeps its meaning as one alternative of a larger regex.
+
+    Not so with group references (renumbered), VERBOSE (a trailing comment would swallow what follows), or
+    inline global flags such as ``(?i)`` (an error or, before Python 3.11, a flag on every alternative).
+    """
+    if pattern.flags & re.VERBOSE or _GROUP_REFERENCE.search(pattern.pattern):
+        return False
+    try:
+        inline = re.compile(pattern.pattern).flags
+    except re.error:
+        return False
+    return not inline & ~re.UNICODE
+
+
+def _combine(regexes: list["Pattern[str]"]) -> Optional["Pattern[str]"]:
+    """One alternation for several regexes, so matching costs one call; None if they cannot be combined.
+
+    The alternation admits an origin exactly when one of the regexes does, each with its own flags: joined
+    without them, ``https://[^\u017f]+`` (case-insensitive: never ``s``, which folds to U+017F) and a
+    case-sensitive neighbour would admit ``https://s``. Regexes with the same flags are joined bare and compiled
+    with those flags (sre then shares a common prefix such as ``https://``); otherwise each alternative carries
+    its own flags in a scoped group. Callers keep out the regexes that are not :func:`_combinable`.
     """
     if not regexes:
         return None
     if len(regexes) == 1:
         return regexes[0]
-    if any(re.search(r"\\[1-9]|\(\?P=", pattern.pattern) for pattern in regexes):
-        return None  # numbered or named back-references would point at another pattern's groups
-    if all(not pattern.flags & ~(re.IGNORECASE | re.UNICODE) and pattern.pattern == pattern.pattern.lower()
-           and "(?" not in pattern.pattern for pattern in regexes):
-        # Bare: a top-level "|" inside one pattern is still just another alternative of the whole.
-        sources = [pattern.pattern for pattern in regexes]
-    else:
+    flags = {pattern.flags for pattern in regexes}
+    try:
+        if len(flags) == 1:
+            # A valid regex without inline global flags is balanced, so its top-level "|" stays one of the alternatives.
+            return re.compile("|".join(pattern.pattern for pattern in regexes), flags.pop())
         sources = []
         for pattern in regexes:
-            flags = "".join(letter for flag, letter in ((re.IGNORECASE, "i"), (re.DOTALL, "s"), (re.MULTILINE, "m"), (re.VERBOSE, "x"))
-                            if pattern.flags & flag)
-            sources.append(f"(?{flags}:{pattern.pattern})" if flags else f"(?:{pattern.pattern})")
-    try:
+            on = "".join(letter for flag, letter in _SCOPED_FLAGS if pattern.flags & flag) + ("a" if pattern.flags & re.ASCII else "")
+            off = "".join(letter for flag, letter in _SCOPED_FLAGS if not pattern.flags & flag)
+            sources.append(f"(?{on}-{off}:{pattern.pattern})" if off else f"(?{on}:{pattern.pattern})")
         return re.compile("|".join(sources))
     except re.error:  # e.g. two patterns defining the same group name
         return None
-
-
-def is_catch_all(matcher: OriginMatcher) -> bool:
-    """Whether the matcher's patterns admit every origin of a scheme (all the catch-all probes of that scheme pass)."""
-    if matcher.allow_all:
-        return True
-    return any(all(any(pattern.fullmatch(probe) for pattern in matcher.regexes) for probe in probes)
-               for probes in _CATCH_ALL_PROBES)
 
 
 def insecure_origins(matcher: OriginMatcher) -> list[str]:

@@ -15,12 +15,22 @@ CVE-2024-6866), and precedence is explicit rather than by pattern length (CVE-20
 
 A rule that a rule before it covers completely can never match; it is reported with
 :class:`~wsgi_cors.errors.ShadowedRuleWarning` (Flask-CORS accepts such configurations silently).
+
+The literal prefix, and whether a pattern matches every path that starts with it, are read from the
+regex's parse tree (the same parser ``re`` compiles with), never by scanning its text: a class such as
+``[](]`` or a top-level ``|`` cannot be misread. Any construct the analysis does not know gets the
+safe answer (no prefix, does not cover everything), which can only cost speed, never change a match.
 """
 
 from __future__ import annotations
 
 import functools
 import re
+
+try:  # the regex parser, to read a pattern's literal prefix (see _analyse); guarded: any surprise gives the safe answer
+    from re import _parser as _sre_parse  # type: ignore[attr-defined]  # Python 3.11+
+except ImportError:  # pragma: no cover - Python 3.9 and 3.10
+    import sre_parse as _sre_parse
 from dataclasses import dataclass
 from typing import Callable, Generic, Optional, Pattern, Sequence, TypeVar, Union
 
@@ -31,10 +41,19 @@ U = TypeVar("U")
 PathPattern = Union[str, "Pattern[str]"]
 
 _REGEX_HINT_CHARACTERS = frozenset("*\\]?$^[]()")
-_META = frozenset(".^$*+?{}[]|()")
-# Constructs that look past the end of the matched prefix: with them, matching a prefix does not
-# imply matching every longer path.
-_LOOKS_AHEAD = re.compile(r"\$|\\[ZbB]|\(\?[=!]")
+# Parse-tree opcodes (None where this Python lacks them: atomic groups and possessive repeats are 3.11+).
+_LITERAL = getattr(_sre_parse, "LITERAL", None)
+_AT = getattr(_sre_parse, "AT", None)
+_AT_START = tuple(code for code in (getattr(_sre_parse, "AT_BEGINNING", None), getattr(_sre_parse, "AT_BEGINNING_STRING", None))
+                  if code is not None)
+_REPEATS = tuple(code for code in (getattr(_sre_parse, name, None) for name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"))
+                 if code is not None)
+_SUBPATTERN = getattr(_sre_parse, "SUBPATTERN", None)
+_ATOMIC_GROUP = getattr(_sre_parse, "ATOMIC_GROUP", None)
+_BRANCH = getattr(_sre_parse, "BRANCH", None)
+# Group references by number or name, and conditionals on a group: in one combined regex they would point at
+# the wrong group, since every rule gets a group of its own.
+_GROUP_REFERENCE = re.compile(r"\\[1-9]|\(\?P=|\(\?\(")
 
 
 def is_regex(pattern: PathPattern) -> bool:
@@ -42,45 +61,62 @@ def is_regex(pattern: PathPattern) -> bool:
     return not isinstance(pattern, str) or not _REGEX_HINT_CHARACTERS.isdisjoint(pattern)
 
 
-def literal_prefix(pattern: str) -> str:
-    """The fixed text every path matched by ``pattern`` starts with (``""`` if there is none)."""
-    depth, escaped, in_class = 0, False, False
-    for char in pattern:
-        if escaped:
-            escaped = False
-        elif char == "\\":
-            escaped = True
-        elif in_class:
-            in_class = char != "]"
-        elif char == "[":
-            in_class = True
-        elif char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-        elif char == "|" and depth == 0:
-            return ""  # a top-level alternative may start with anything
-    prefix: list[str] = []
-    index = 1 if pattern.startswith("^") else 0
-    while index < len(pattern):
-        char = pattern[index]
-        if char == "\\":
-            following = pattern[index + 1 : index + 2]
-            if not following or following.isalnum():
-                break  # a character class such as \d, or a back-reference
-            literal, step = following, 2
-        elif char in _META:
-            break
-        else:
-            literal, step = char, 1
-        quantifier = pattern[index + step : index + step + 1]
-        if quantifier in ("*", "?", "{"):
-            break  # this character is optional or counted
-        prefix.append(literal)
-        if quantifier == "+":
-            break
-        index += step
-    return "".join(prefix)
+def _never_fails(item: tuple[object, object]) -> bool:
+    """Whether a parse-tree item matches (possibly empty) at any position, whatever text follows.
+
+    Only constructs known for certain: a repeat that allows zero times, and groups or alternations made
+    of such repeats. Anything else (a character, an anchor, a lookaround, a reference...) can fail.
+    """
+    opcode, argument = item
+    if opcode in _REPEATS:
+        return argument[0] == 0  # type: ignore[index,no-any-return]
+    if opcode is _SUBPATTERN and _SUBPATTERN is not None:
+        return all(_never_fails(inner) for inner in argument[-1])  # type: ignore[index]
+    if opcode is _ATOMIC_GROUP and _ATOMIC_GROUP is not None:
+        return all(_never_fails(inner) for inner in argument)  # type: ignore[attr-defined]
+    if opcode is _BRANCH and _BRANCH is not None:
+        return any(all(_never_fails(inner) for inner in branch) for branch in argument[1])  # type: ignore[index]
+    return False
+
+
+@functools.lru_cache(maxsize=4096)
+def _analyse(pattern: str, flags: int) -> tuple[str, bool]:
+    """``(literal prefix, matches every path that starts with it)`` for a regex matched at the start of a path.
+
+    The prefix is the run of single characters the parse tree starts with (after ``^``), plus the first
+    character of a following ``c+``; everything after it must never fail for the pattern to cover all paths
+    under its prefix. On any surprise from the private parser: ``("", False)``, the answer that is always safe.
+    """
+    if _LITERAL is None or _AT is None or not _REPEATS:
+        return "", False  # pragma: no cover - a parser without the opcodes this reads
+    try:
+        items = list(_sre_parse.parse(pattern, flags))
+        index = 0
+        while index < len(items) and items[index][0] is _AT and items[index][1] in _AT_START:
+            index += 1  # "^" or "\A": always true where re.match starts
+        prefix: list[str] = []
+        while index < len(items) and items[index][0] is _LITERAL:
+            prefix.append(chr(items[index][1]))
+            index += 1
+        rest = items[index:]
+        if rest and rest[0][0] in _REPEATS:
+            low, high, body = rest[0][1]
+            body = list(body)
+            if low >= 1 and len(body) == 1 and body[0][0] is _LITERAL:
+                prefix.append(chr(body[0][1]))  # "/api/+" starts with "/api/"
+                covers = low == 1 and all(_never_fails(item) for item in rest[1:])  # the rest of "c+" may be empty
+                return "".join(prefix), covers
+        return "".join(prefix), all(_never_fails(item) for item in rest)
+    except Exception:  # noqa: BLE001 -- a private parser: any error means "nothing known", never a wrong answer
+        return "", False
+
+
+def literal_prefix(pattern: str, flags: int = 0) -> str:
+    """The fixed text every path matched by ``pattern`` starts with (``""`` if there is none).
+
+    With IGNORECASE in ``flags``, the text a match starts with up to case.
+    """
+    return _analyse(pattern, flags)[0]
 
 
 @dataclass(frozen=True)
@@ -106,15 +142,36 @@ class PathRule(Generic[T]):
 
     @functools.cached_property
     def prefix(self) -> str:
-        return literal_prefix(".*" if self.text == "*" else self.text)
+        regex = self.regex
+        return self.text if regex is None else _analyse(regex.pattern, regex.flags)[0]
+
+    @functools.cached_property
+    def prefix_is_exact(self) -> bool:
+        """Whether every path this rule matches starts with :attr:`prefix` character for character (not so with IGNORECASE)."""
+        regex = self.regex
+        return regex is None or not regex.flags & re.IGNORECASE
 
 
 def _covers_everything_under_prefix(rule: PathRule[T]) -> bool:
     """Whether ``rule`` matches every path that starts with its literal prefix."""
     regex = rule.regex
-    if regex is None or _LOOKS_AHEAD.search(rule.text):
+    if regex is None or not _analyse(regex.pattern, regex.flags)[1]:
         return False
-    return regex.match(rule.prefix) is not None
+    return regex.match(rule.prefix) is not None  # a cheap check of the analysis: it must at least match its own prefix
+
+
+def _joinable(regex: "Pattern[str]") -> bool:
+    """Whether ``regex`` keeps its meaning inside a group of a larger regex.
+
+    Not with group references (renumbered), or with inline global flags such as ``(?i)``: an error, or
+    before Python 3.11 a flag that silently applies to every rule.
+    """
+    if regex.flags & ~(re.UNICODE | re.IGNORECASE) or _GROUP_REFERENCE.search(regex.pattern):
+        return False
+    try:
+        return not re.compile(regex.pattern).flags & ~re.UNICODE
+    except re.error:
+        return False
 
 
 class PathMatcher(Generic[T]):
@@ -135,15 +192,19 @@ class PathMatcher(Generic[T]):
                 patterns.append(rule)
         patterns.sort(key=lambda rule: (-len(rule.prefix), rule.index))
         # Sorted by descending prefix length, an earlier rule whose prefix starts this rule's prefix has the same
-        # prefix: only an identical pattern, or an earlier rule with the same prefix that covers everything under
-        # it, can shadow a rule. Both are dictionary look-ups, so the check stays linear in the number of rules.
-        first_with_text: dict[str, tuple[int, PathRule[T]]] = {}
+        # prefix: only an identical pattern (same text and flags), or an earlier rule with the same prefix that covers
+        # everything under it, can shadow a rule (the latter only if this rule's matches all start with that exact
+        # prefix). Both are dictionary look-ups, so the check stays linear in the number of rules.
+        first_with_text: dict[tuple[str, int], tuple[int, PathRule[T]]] = {}
         first_covering: dict[str, tuple[int, PathRule[T]]] = {}
         for position, rule in enumerate(patterns):
-            candidates = [found for found in (first_with_text.get(rule.text), first_covering.get(rule.prefix)) if found is not None]
+            assert rule.regex is not None
+            key = (rule.regex.pattern, rule.regex.flags)
+            covering = first_covering.get(rule.prefix) if rule.prefix_is_exact else None
+            candidates = [found for found in (first_with_text.get(key), covering) if found is not None]
             if candidates:
                 self.shadowed.append((rule, min(candidates, key=lambda found: found[0])[1]))
-            first_with_text.setdefault(rule.text, (position, rule))
+            first_with_text.setdefault(key, (position, rule))
             if _covers_everything_under_prefix(rule):
                 first_covering.setdefault(rule.prefix, (position, rule))
         self.ordered: tuple[PathRule[T], ...] = tuple(exact.values()) + tuple(patterns)
@@ -185,8 +246,8 @@ class PathMatcher(Generic[T]):
         for number, rule in enumerate(patterns):
             regex = rule.regex
             assert regex is not None
-            if re.search(r"\\[1-9]|\(\?P=", regex.pattern) or regex.flags & ~(re.UNICODE | re.IGNORECASE):
-                return None, {}  # back-references or unusual flags: keep them in separate regexes
+            if not _joinable(regex):
+                return None, {}  # group references, inline or unusual flags: keep them in separate regexes
             flags = "i" if regex.flags & re.IGNORECASE else ""
             sources.append(f"(?P<_rule{number}>(?{flags}:{regex.pattern}))" if flags else f"(?P<_rule{number}>{regex.pattern})")
         try:

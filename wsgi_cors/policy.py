@@ -17,14 +17,14 @@ import copy
 import enum
 import re
 from http import HTTPStatus
-from typing import Any, NamedTuple, Optional
+from typing import Any, Mapping, NamedTuple, Optional
 
 from .config import RuleSettings, Settings, build_settings
 from .escaping import display
 from .origins import MAX_ORIGIN_LENGTH
 from .headers import MAX_METHOD_LENGTH, MAX_REQUEST_HEADERS_LENGTH, MAX_REQUEST_HEADER_NAMES, TOKEN, is_token, parse_request_header_names
 
-__all__ = ["CORSPolicy", "Decision", "Reason", "RequestKind", "Verdict", "Headers"]
+__all__ = ["CORSPolicy", "Decision", "Reason", "RequestKind", "Verdict", "Headers", "is_plain_path", "router_readings"]
 
 Headers = tuple[tuple[str, str], ...]
 
@@ -90,7 +90,7 @@ _SENTENCES = {
     Reason.HEADER_NOT_ALLOWED: "request header {detail} is not allowed by rule {rule} (Access-Control-Request-Headers)",
     Reason.REQUEST_HEADERS_MALFORMED: "Access-Control-Request-Headers {detail} is not a bounded list of header names",
     Reason.PRIVATE_NETWORK_NOT_ALLOWED: "private network access was requested but rule {rule} does not allow it",
-    Reason.PATH_AMBIGUOUS: "the path {detail} may be routed differently by different routers, so rule {rule} cannot be trusted for it",
+    Reason.PATH_AMBIGUOUS: "routers may read the path {detail} as different paths (an empty or dot segment, bytes that are not UTF-8), not all under rule {rule}",
 }
 
 
@@ -160,12 +160,19 @@ _REASONS = {reason.value: reason for reason in Reason}
 
 
 class _CompiledRule:
-    """One path rule with every constant part of its responses prepared."""
+    """One path rule with every constant part of its responses prepared.
+
+    Caches: every response of a covered path carries ``Vary: Origin`` (preflights: ``Origin`` and the three
+    ``Access-Control-Request-*`` headers), ``send_wildcard`` included, unless ``vary_header=False``, which
+    warns at build time. No rule answers every request alike (``null``, malformed origins and ambiguous
+    paths are refused even under ``origins="*"``), so no response may claim to be constant: a shared
+    cache would replay one origin's answer, grant or refusal, to every other.
+    """
 
     __slots__ = ("settings", "path", "exact", "match_beyond_exact", "methods", "allow_all_headers", "allow_header_names",
                  "allow_header_regex", "allow_private_network", "wildcard", "vary_actual", "vary_preflight", "actual_tail",
                  "wildcard_actual", "preflight_head", "preflight_max_age", "preflight_tail", "preflight_status",
-                 "rejected_preflight_status", "not_cors", "any_browser_header_list", "allowed_names_superset",
+                 "rejected_preflight_status", "not_cors", "not_cors_on_ambiguous_path", "any_browser_header_list", "allowed_names_superset",
                  "cacheable")
 
     def __init__(self, settings: RuleSettings) -> None:
@@ -178,14 +185,17 @@ class _CompiledRule:
         self.allow_header_names = s.allow_header_names
         self.allow_header_regex = s.allow_header_regex
         self.allow_private_network = s.allow_private_network
-        # The ACAO is the constant "*" only with origins="*" and send_wildcard (credentials are refused with "*").
+        # The ACAO is "*" with origins="*" and send_wildcard (credentials are refused with "*"); it is not
+        # constant for the resource, though: null, malformed origins and ambiguous paths get no ACAO, and
+        # without always_send neither do requests without Origin. So every response says Vary: Origin, or a
+        # shared cache replays one of those refusals to every site (or the "*" to a refused one); Fetch "CORS
+        # protocol and HTTP caches" drops Vary only when the response is the same for every request.
         self.wildcard = s.origins.allow_all and s.send_wildcard
-        varies = not self.wildcard
-        self.vary_actual: Headers = (("Vary", "Origin"),) if s.vary_header and varies else ()
-        preflight_vary = (["Origin"] if varies else []) + ["Access-Control-Request-Method", "Access-Control-Request-Headers"]
-        if s.allow_private_network:
-            preflight_vary.append("Access-Control-Request-Private-Network")
-        self.vary_preflight: Headers = (("Vary", ", ".join(preflight_vary)),) if s.vary_header else ()
+        self.vary_actual: Headers = (("Vary", "Origin"),) if s.vary_header else ()
+        # A preflight's answer depends on each request header it reads, -Private-Network included: when private
+        # network access is off, "true" is refused with 403 where its absence gets 200, and the cache must tell them apart.
+        self.vary_preflight: Headers = (("Vary", "Origin, Access-Control-Request-Method, Access-Control-Request-Headers, "
+                                         "Access-Control-Request-Private-Network"),) if s.vary_header else ()
 
         credentials: Headers = ((ACAC, "true"),) if s.supports_credentials else ()
         expose: Headers = ((ACEH, s.expose_headers),) if s.expose_headers else ()
@@ -199,13 +209,16 @@ class _CompiledRule:
         self.rejected_preflight_status = REJECTED_PREFLIGHT_STATUS if s.automatic_options else None
 
         # A request without Origin: always_send gives it the CORS headers a static policy would have
-        # (Fetch "CORS protocol and HTTP caches"); only an ACAO that is the same for everyone can be sent.
+        # (Fetch "CORS protocol and HTTP caches"); only an ACAO that is the same for everyone can be sent,
+        # and with Vary: Origin, so that a cache never hands this copy to a request that has an Origin.
         static_origin = "*" if (s.origins.allow_all and not s.supports_credentials) else s.origins.single_static_origin
         if s.always_send and static_origin is not None:
             not_cors_headers: Headers = ((ACAO, static_origin),) + self.actual_tail
         else:
             not_cors_headers = self.vary_actual
         self.not_cors = Decision(kind=RequestKind.NOT_CORS, verdict=ALLOWED, rule=self.path, headers=not_cors_headers)
+        # On a path routers may read under another rule, not the static always_send ACAO: it may belong to another view.
+        self.not_cors_on_ambiguous_path = Decision(kind=RequestKind.NOT_CORS, verdict=ALLOWED, rule=self.path, headers=self.vary_actual)
         # A decision depends only on this rule and the request's CORS headers, unless an origin predicate
         # (user code, which may consult a database) takes part: then nothing is remembered.
         self.cacheable = not s.origins.predicates
@@ -254,10 +267,12 @@ class _CompiledRule:
         allow_headers: Headers = ()
         if not request_headers:
             pass
-        elif len(request_headers) <= MAX_REQUEST_HEADERS_LENGTH and (
+        elif len(request_headers) <= MAX_REQUEST_HEADERS_LENGTH and request_headers.count(",") < MAX_REQUEST_HEADER_NAMES and (
+            # Both bounds of parse_request_header_names hold here too (length, then at most 100 names: one C-level
+            # count), so the fast path accepts nothing the parser refuses. Repeated names count toward the 100 and
+            # are echoed as sent, on either path (browsers send them unique).
             (self.allowed_names_superset is not None and self.allowed_names_superset(request_headers.split(",")))
-            or (self.any_browser_header_list is not None and request_headers.count(",") < MAX_REQUEST_HEADER_NAMES
-                and self.any_browser_header_list(request_headers) is not None)
+            or (self.any_browser_header_list is not None and self.any_browser_header_list(request_headers) is not None)
         ):
             allow_headers = ((ACAH, request_headers.replace(",", ", ")),)
         else:
@@ -321,24 +336,36 @@ class CORSPolicy:
         request_method: Optional[str] = None,
         request_headers: Optional[str] = None,
         request_private_network: Optional[str] = None,
+        raw_path: bool = False,
     ) -> Decision:
         """Decide what CORS says about one request: the one decider every shell calls. Never raises on request input.
 
-        ``path`` is the path as the server hands it to the application (WSGI ``PATH_INFO``, ASGI ``path``
-        encoded as latin-1); the header arguments are the raw header values, or None when the header is
-        absent. A preflight is ``OPTIONS`` with an ``Origin`` and an ``Access-Control-Request-Method``.
+        ``path`` is the request path as text (``/café/menu``) or, with ``raw_path=True``, the
+        path's bytes (percent-decoded once, as servers do) carried as latin-1 text, as WSGI's
+        ``PATH_INFO`` carries them; the engine then reads those bytes as each surveyed router would
+        (:func:`router_readings`). The header arguments are the raw header values, or None when
+        the header is absent.
+
+        When the routers may disagree about which path this is and the rules for their readings
+        differ, the request gets no grant (``path-ambiguous``); with one rule for every path there
+        is nothing to disagree on and no check.
         """
-        rule = self._always_rule  # one rule for every path: every spelling of a path gets the same answer
+        rule = self._always_rule
+        ambiguous = False
         if rule is None:
-            if path[:1] != "/" or path[1:2] == "/" or not path.isascii():
-                path = router_path(path)
-            rule = self._match_rule(path)
+            # is_plain_path(path), inlined: this runs for every request on a policy with several rules
+            if path[:1] == "/" and path.isascii() and path.isprintable() and "//" not in path and "/." not in path:
+                rule = self._match_rule(path)
+            else:
+                rule, ambiguous = self._rule_for_readings(path, raw_path)
             if rule is None:
                 return _uncovered(method, path, origin, request_method)
-            if origin and ("//" in path or "/." in path) and _is_ambiguous(path):
-                return rule.refuse_ambiguous_path(request_method is not None and method == "OPTIONS", path)
         if not origin:
+            if ambiguous:  # not the rule's static always_send ACAO: it may belong to another view
+                return rule.not_cors_on_ambiguous_path
             return rule.not_cors
+        if ambiguous:
+            return rule.refuse_ambiguous_path(request_method is not None and method == "OPTIONS", path)
         preflight = request_method is not None and method == "OPTIONS"
         key = (rule, origin, request_method, request_headers, request_private_network) if preflight else (rule, origin)
         decision = self._decisions.get(key)
@@ -353,15 +380,32 @@ class CORSPolicy:
                 self._decisions[key] = decision
         return decision
 
+    def _rule_for_readings(self, path: str, raw_path: bool) -> tuple[Optional[_CompiledRule], bool]:
+        """The rule for a path that is not plain, and whether routers may read it under another rule.
+
+        Ambiguous when the readings of :func:`router_readings` fall under different rules (or some
+        under none), or when a reading has an empty or dot segment, which routers match against their
+        views in ways no reading of the string captures (Werkzeug routes ``/public//x`` past
+        ``/public/<path:p>``): then any other rule may apply. The reported rule is the first reading's
+        that has one.
+        """
+        readings, segments_ambiguous = router_readings(path, raw_path)
+        match = self._match_rule
+        rules = [match(reading) for reading in readings]
+        first = next((rule for rule in rules if rule is not None), None)
+        if first is None:
+            return None, False
+        return first, segments_ambiguous or any(rule is not first for rule in rules)
+
     def describe(self) -> dict[str, Any]:
         """The effective configuration as keyword options: ``CORSPolicy(**policy.describe())`` builds an equivalent policy.
 
-        Every path rule is listed under ``resources`` with all its options, in precedence order.
+        Every path rule is listed under ``resources`` with all its options, in precedence order. The result is
+        a fresh copy that shares no container with the policy, so a caller may change it freely.
         """
-        described = copy.copy(dict(self._settings.options))
-        ordered = {rule.text if isinstance(rule.pattern, str) else rule.pattern: dict(rule.target.options)
-                   for rule in self._settings.rules.ordered}
-        described["resources"] = ordered
+        described: dict[str, Any] = _thawed(self._settings.options)
+        described["resources"] = {rule.text if isinstance(rule.pattern, str) else rule.pattern: _thawed(rule.target.options)
+                                  for rule in self._settings.rules.ordered}
         return described
 
     @property
@@ -373,29 +417,105 @@ class CORSPolicy:
         return f"CORSPolicy(rules={list(self.rules)!r})"
 
 
-def router_path(path: str) -> str:
-    """The path as routers see it, so a rule cannot be dodged by a spelling the router treats as the same path.
+def _thawed(value: Any) -> Any:
+    """A fresh, mutable copy of stored options for describe(): dicts and lists, nothing shared with the policy.
 
-    WSGI carries the raw path bytes as latin-1; Werkzeug and Django decode them as UTF-8.
-    Werkzeug also routes ``//api/x`` as ``/api/x`` (and Django's resolver finds nothing there).
+    Compiled patterns and callables (regex origins, origin predicates) are kept as they are: a pattern is
+    immutable, and a predicate is the caller's own object, which copying could not even promise to do.
     """
-    if not path.isascii():
+    if isinstance(value, Mapping):
+        return {key: _thawed(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_thawed(item) for item in value]
+    if value is None or isinstance(value, (str, int, float, re.Pattern)) or callable(value):
+        return value
+    return copy.deepcopy(value)
+
+
+def is_plain_path(path: str) -> bool:
+    """Whether every surveyed router reads ``path`` as the same path, character for character: the fast check.
+
+    Printable ASCII starting with ``/``, with no empty segment and nothing that may be a dot segment
+    (``/.`` also stops ``/.well-known``, which the full check then lets through). What browsers send
+    for ordinary URLs passes; anything else takes :func:`router_readings`.
+    """
+    return path[:1] == "/" and path.isascii() and path.isprintable() and "//" not in path and "/." not in path
+
+
+def router_readings(path: str, raw_path: bool = True) -> tuple[tuple[str, ...], bool]:
+    """The paths the surveyed routers may read ``path`` as, and whether they may disagree about its segments.
+
+    ``raw_path``: ``path`` is the request's bytes as latin-1 text (WSGI ``PATH_INFO``). Survey, by
+    experiment (tests/security/router_apps.py, the same site on each router; PATH_INFO as a server
+    decodes it; Werkzeug 3.1, Django 5.2, Falcon 4.4, Bottle 0.13, Pyramid 2.1)::
+
+        spelling               Werkzeug/Flask   Django            Falcon           Bottle           Pyramid
+        bytes not UTF-8 %FF    U+FFFD           re-encoded "%FF"  U+FFFD           byte dropped     error (no view)
+        overlong UTF-8 %C0%AF  U+FFFD U+FFFD    "%C0%AF"          U+FFFD U+FFFD    bytes dropped    error (no view)
+        leading //public/x     /public/x        another view      /public/x        another view     another view
+        inner /public//x       another view     /public/x view    /public/x view   /public/x view   /public/x view
+        dot segments /a/../b   not resolved, but matched against views unlike the rules (/./admin -> catch-all)
+        newline /public/%0A    public view      no view           public view      catch-all view   /public/ view
+                               (route regexes: "." stops at a newline, "$" matches before a final one)
+        no leading /           "/" prepended    no view           "/" prepended    no view          no view
+        ; params, %2F, %2E     literal: no router strips ";params" or decodes PATH_INFO a second time
+        case, +, NUL, space    literal everywhere (case-sensitive, no + to space)
+        trailing slash         literal by default (Werkzeug and Django redirect /x to /x/, a redirect is no view;
+                               Falcon's strip_url_path_trailing_slash is off by default)
+
+    So the readings are: the UTF-8 text when the bytes are valid UTF-8, else the U+FFFD, the dropped and the
+    re-encoded decodings; each also without one trailing newline, and with its leading slashes made one. The second
+    result is True when a reading has an empty or dot segment (a leading ``//`` included) or a newline: routers
+    then disagree about the view in ways no reading captures, so any rule may apply.
+    """
+    if not path:
+        return ("/",), False  # PEP 3333: an empty PATH_INFO is the application's root
+    texts: tuple[str, ...] = (path,)
+    if raw_path and not path.isascii():
         try:
-            path = path.encode("latin-1").decode("utf-8", "replace")
-        except UnicodeEncodeError:  # a server that put non-latin-1 text in PATH_INFO already decoded it
-            pass
-    return "/" + path.lstrip("/")
+            data = path.encode("latin-1")
+        except UnicodeEncodeError:
+            pass  # a server that put non-latin-1 text in PATH_INFO already decoded it
+        else:
+            try:
+                texts = (data.decode("utf-8"),)
+            except UnicodeDecodeError:
+                texts = (data.decode("utf-8", "replace"), data.decode("utf-8", "ignore"),
+                         _REPERCENT.sub(_repercent, data.decode("utf-8", "surrogateescape")))
+    readings: list[str] = []
+    for text in texts:
+        for reading in (text, text[:-1] if text.endswith("\n") else None):
+            if reading is not None:
+                if reading[:2] == "//" or reading[:1] != "/":
+                    readings.append("/" + reading.lstrip("/"))  # Werkzeug's and Falcon's reading
+                readings.append(reading)
+    return tuple(dict.fromkeys(readings)), any(_is_ambiguous(reading) for reading in readings)
 
 
 def _is_ambiguous(path: str) -> bool:
-    """Whether routers may disagree on what ``path`` names: it has an empty segment (``/a//b``) or a dot segment (``/a/../b``).
+    """Whether ``path`` has an empty segment (``/a//b``, ``//a``), a dot segment (``/a/../b``, ``/./a``) or a newline.
 
-    Werkzeug routes ``/public//x`` past a ``/public/<path:p>`` rule to the next one, Pyramid's
-    traversal resolves ``/public/../admin`` to ``/admin``, while a path rule reads both as under
-    ``/public/`` (CVE-2020-25032). Browsers resolve dot segments before sending, so only crafted
-    URLs (``..%2f``) and buggy URL joins have them; they get no CORS grant.
+    Werkzeug and Falcon route ``//public/x`` as ``/public/x`` while Django, Bottle and Pyramid route
+    it to another view; Werkzeug routes ``/public//x`` past a ``/public/<path:p>`` rule to the next one;
+    Pyramid's traversal resolves ``/public/../admin`` to ``/admin``, while a path rule reads all of them
+    as under ``/public/`` (CVE-2020-25032). Browsers resolve dot segments before sending, so only
+    crafted URLs (``..%2f``) and buggy URL joins have them. A newline (``%0A``) ends a route regex's ``.``
+    and is skipped by its ``$``: Bottle answers ``/public/%0A`` with its catch-all view, Pyramid with
+    ``/public/``, Django with none; browsers strip raw newlines from URLs.
     """
-    return "//" in path or any(segment in (".", "..") for segment in path.split("/"))
+    if "//" in path or "\n" in path:
+        return True
+    if "/." not in path:
+        return False
+    return any(segment in (".", "..") for segment in path.split("/"))
+
+
+# Django's repercent_broken_unicode: each byte that is not part of valid UTF-8 becomes %XX (RFC 3987 §3.2).
+_REPERCENT = re.compile("[\udc80-\udcff]")
+
+
+def _repercent(found: "re.Match[str]") -> str:
+    return "%{:02X}".format(ord(found.group()) - 0xDC00)
 
 
 def _uncovered(method: str, path: str, origin: Optional[str], request_method: Optional[str]) -> Decision:

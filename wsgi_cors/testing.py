@@ -42,6 +42,8 @@ import re
 from dataclasses import dataclass
 from typing import Any, Iterable, List, Mapping, Optional, Tuple, Union
 
+from .headers import FORBIDDEN_RESPONSE_HEADERS, SAFELISTED_METHODS, TOKEN, is_forbidden_request_header
+
 __all__ = [
     "Verdict",
     "check_preflight",
@@ -62,8 +64,8 @@ DEFAULT_MAX_AGE = 5
 # Firefox caps at 24 h and WebKit at 10 min. Chromium's is used as the one most users meet.
 MAX_AGE_LIMIT = 7200
 
-# Fetch "CORS-safelisted method".
-_SAFELISTED_METHODS = frozenset({"GET", "HEAD", "POST"})
+# Fetch "CORS-safelisted method" (wsgi_cors.headers holds the Fetch lists, for the validator and for this oracle).
+_SAFELISTED_METHODS = SAFELISTED_METHODS
 # Fetch "normalize" a method: only these six are upper-cased by fetch(); others keep their case.
 _NORMALIZED_METHODS = frozenset({"DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT"})
 # Fetch "CORS-safelisted response-header name": readable without Access-Control-Expose-Headers.
@@ -71,7 +73,7 @@ _SAFELISTED_RESPONSE_HEADERS = frozenset(
     {"cache-control", "content-language", "content-length", "content-type", "expires", "last-modified", "pragma"}
 )
 # Fetch "forbidden response-header name": never readable by a page, whatever the server exposes.
-_FORBIDDEN_RESPONSE_HEADERS = frozenset({"set-cookie", "set-cookie2"})
+_FORBIDDEN_RESPONSE_HEADERS = FORBIDDEN_RESPONSE_HEADERS
 # Fetch "CORS non-wildcard request-header name": `*` in Access-Control-Allow-Headers never covers it.
 _NON_WILDCARD_REQUEST_HEADERS = frozenset({"authorization"})
 # Fetch "CORS-safelisted request-header": a longer value is never safelisted...
@@ -81,12 +83,16 @@ _MAX_SAFELISTED_TOTAL_LENGTH = 1024
 # Fetch "CORS-safelisted request-header", Content-Type: the MIME type essences a form can send.
 _SAFELISTED_CONTENT_TYPES = frozenset({"application/x-www-form-urlencoded", "multipart/form-data", "text/plain"})
 
-_TOKEN_RE = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")  # RFC 9110 token: a method or a header name
+_TOKEN_RE = re.compile(TOKEN)  # RFC 9110 token: a method or a header name
 _DELTA_SECONDS_RE = re.compile(r"[0-9]+")  # RFC 9111 delta-seconds, the Access-Control-Max-Age grammar
-# Fetch "CORS-unsafe request-header byte".
+# Fetch "CORS-unsafe request-header byte": "less than 0x20 and is not 0x09 HT", or one of "():<>?@[\]{} and DEL.
 _UNSAFE_REQUEST_BYTE_RE = re.compile(r'[\x00-\x08\x0a-\x1f"():<>?@\[\\\]{}\x7f]')
+# Fetch "CORS-safelisted request-header", accept-language and content-language: 0-9 A-Z a-z and SP * , - . ; =.
 _LANGUAGE_VALUE_RE = re.compile(r"[0-9A-Za-z *,\-.;=]*")
-_SIMPLE_RANGE_RE = re.compile(r"bytes=[0-9]+-[0-9]*")
+# Fetch "parse a single range header value" with allowWhitespace false: `bytes=`, digits, `-`, digits, the end.
+_SINGLE_RANGE_RE = re.compile(r"bytes=(?P<start>[0-9]*)-(?P<end>[0-9]*)")
+# Fetch "HTTP whitespace bytes": what the Headers object's "normalize" removes around a value a page sets.
+_HTTP_WHITESPACE = " \t\r\n"
 # Only for choosing Chromium's wording: does the value look like a URL at all?
 _URL_LIKE_RE = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:\S+")
 _HTTP_TAB_OR_SPACE = " \t"
@@ -234,12 +240,16 @@ def cors_unsafe_request_header_names(headers: Headers) -> tuple[str, ...]:
 
     Lower-case, sorted and de-duplicated, as they appear in ``Access-Control-Request-Headers``.
     ``Content-Type: text/plain`` is safelisted and absent; ``Content-Type: application/json`` is not.
+    A forbidden request-header (``Cookie``, ``X-HTTP-Method-Override: TRACE``) is not sent at all: the
+    browser's Headers object drops it when the page sets it, so it never makes a preflight.
     """
     unsafe: set[str] = set()
     potentially_unsafe: set[str] = set()
     safelisted_size = 0
     for name, value in _header_pairs(headers):
-        value = value.strip(_HTTP_TAB_OR_SPACE)
+        value = value.strip(_HTTP_WHITESPACE)  # Headers "append": normalize the value
+        if is_forbidden_request_header(name, value):  # Headers "validate", guard "request": return false
+            continue
         if _is_safelisted_request_header(name, value):
             potentially_unsafe.add(name.lower())
             safelisted_size += len(value.encode("latin-1", "replace"))
@@ -342,8 +352,20 @@ def _is_safelisted_request_header(name: str, value: str) -> bool:
         essence = value.split(";", 1)[0].strip(_HTTP_TAB_OR_SPACE).lower()
         return essence in _SAFELISTED_CONTENT_TYPES
     if lowered == "range":
-        return _SIMPLE_RANGE_RE.fullmatch(value) is not None
+        return _is_safelisted_range(value)
     return False
+
+
+def _is_safelisted_range(value: str) -> bool:
+    """Fetch "CORS-safelisted request-header", range: a single range that parses and has a start.
+
+    "parse a single range header value" fails when there are neither start nor end, or when "rangeStartValue
+    is greater than rangeEndValue"; and "If rangeValue[0] is null, then return false" (no ``bytes=-500``).
+    """
+    match = _SINGLE_RANGE_RE.fullmatch(value)
+    if match is None or not match["start"]:
+        return False
+    return not match["end"] or int(match["start"]) <= int(match["end"])
 
 
 # --- plumbing ------------------------------------------------------------------------------------

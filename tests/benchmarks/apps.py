@@ -18,6 +18,9 @@ ALLOWED_REQUEST_HEADERS = ("Content-Type", "X-Requested-With", "Authorization")
 # The options every base workload uses; wsgi_cors and Flask-CORS read them the same way.
 BASE_OPTIONS: dict[str, Any] = {"origins": [ALLOWED_ORIGIN], "allow_headers": list(ALLOWED_REQUEST_HEADERS)}
 
+# What wsgi_cors allows by default (Flask-CORS's default list), given to the peers that need it spelled out.
+DEFAULT_METHODS = "GET, HEAD, POST, OPTIONS, PUT, PATCH, DELETE"
+
 _BODY = [b"ok"]
 
 
@@ -79,6 +82,24 @@ def make_wsgi_cors(app: Any, options: dict[str, Any]) -> Any:
     from wsgi_cors import CORSMiddleware
 
     return CORSMiddleware(app, **options)
+
+
+def make_wsgicors(app: Any, options: dict[str, Any]) -> Any:
+    """``app`` behind wsgicors (PyPI ``wsgicors``), configured to the policy of ``options``.
+
+    wsgicors takes space-separated origins (fnmatch patterns), comma-separated methods and a header
+    string it sends as it is; it checks neither the requested method nor the requested headers.
+    """
+    from wsgicors import CORS
+
+    return CORS(
+        app,
+        origin=" ".join(options["origins"]),
+        methods=DEFAULT_METHODS,
+        headers=", ".join(options["allow_headers"]),
+        credentials="false",
+        maxage="",
+    )
 
 
 def make_wire_app(kind: str) -> Any:

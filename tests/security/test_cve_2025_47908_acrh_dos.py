@@ -7,9 +7,16 @@ bounds names and empty elements (``wsgi_cors.headers``); memory is measured with
 
 from __future__ import annotations
 
+import re
+from typing import Any, Callable
 
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from tests.fuzz.strategies import fuzz_settings
 from wsgi_cors import CORSMiddleware, CORSPolicy
-from wsgi_cors.headers import MAX_EMPTY_ELEMENTS, MAX_REQUEST_HEADER_NAMES, MAX_REQUEST_HEADERS_LENGTH
+from wsgi_cors.headers import MAX_EMPTY_ELEMENTS, MAX_REQUEST_HEADER_NAMES, MAX_REQUEST_HEADERS_LENGTH, parse_request_header_names
 
 from .wsgi_call import call, hello_app, peak_memory
 
@@ -56,3 +63,73 @@ def test_empty_elements_are_bounded() -> None:
     policy = CORSPolicy(origins=[TRUSTED])
     assert policy.evaluate("OPTIONS", "/", origin=TRUSTED, request_method="GET", request_headers="x-a" + "," * MAX_EMPTY_ELEMENTS).allowed
     assert policy.evaluate("OPTIONS", "/", origin=TRUSTED, request_method="GET", request_headers="x-a" + "," * (MAX_EMPTY_ELEMENTS + 1)).reason == "request-headers-malformed"
+
+
+@pytest.mark.parametrize("allow_headers", [["x-a"], "*"], ids=["listed", "any"])
+def test_repeated_names_beyond_the_bound_are_refused_on_the_fast_path(allow_headers: Any) -> None:
+    """Unbounded ACRH parsing (issue 9 item 10): 585 copies of an allowed name in the browser's form were echoed as an 8 KB
+    Access-Control-Allow-Headers; the 100-name bound holds on the fast path as on the parser's."""
+    middleware = CORSMiddleware(hello_app, origins=[TRUSTED], allow_headers=allow_headers)
+    hostile = ",".join(["x-a"] * 585)
+    response = call(middleware, "OPTIONS", "/", {"Origin": TRUSTED, "Access-Control-Request-Method": "GET",
+                                                 "Access-Control-Request-Headers": hostile})
+    assert response.code == 403
+    assert response.get("Access-Control-Allow-Headers") is None
+
+
+@pytest.mark.parametrize("allow_headers", [["x-a"], "*"], ids=["listed", "any"])
+def test_repeated_names_within_the_bound_are_echoed_as_sent_on_either_path(allow_headers: Any) -> None:
+    """Unbounded ACRH parsing: duplicates count toward the 100 names and are echoed as sent, in the browser's form (fast
+    path) or with white space (parser) alike."""
+    policy = CORSPolicy(origins=[TRUSTED], allow_headers=allow_headers)
+    fast = policy.evaluate("OPTIONS", "/", origin=TRUSTED, request_method="GET", request_headers=",".join(["x-a"] * MAX_REQUEST_HEADER_NAMES))
+    slow = policy.evaluate("OPTIONS", "/", origin=TRUSTED, request_method="GET", request_headers=", ".join(["x-a"] * MAX_REQUEST_HEADER_NAMES))
+    assert dict(fast.headers)["Access-Control-Allow-Headers"] == dict(slow.headers)["Access-Control-Allow-Headers"] == ", ".join(
+        ["x-a"] * MAX_REQUEST_HEADER_NAMES)
+    for value in (",".join(["x-a"] * (MAX_REQUEST_HEADER_NAMES + 1)), ", ".join(["x-a"] * (MAX_REQUEST_HEADER_NAMES + 1))):
+        assert policy.evaluate("OPTIONS", "/", origin=TRUSTED, request_method="GET", request_headers=value).reason == "request-headers-malformed"
+
+
+# Each allow_headers option with what it allows, written out independently of the engine.
+ALLOW_HEADER_CONFIGS: list[tuple[Any, Callable[[str], bool]]] = [
+    (["x-a", "content-type"], lambda name: name in ("x-a", "content-type")),
+    ("*", lambda name: True),
+    (["x-a", r"x-custom-.*"], lambda name: name == "x-a" or re.fullmatch(r"x-custom-.*", name) is not None),
+    (["X-A"], lambda name: name == "x-a"),
+]
+name_pieces = st.sampled_from(["x-a", "content-type", "x-custom-1", "X-A", "authorization", "", " x-a", "x-a ", "x\u00e9", "x;a"])
+
+
+@st.composite
+def request_header_values(draw: st.DrawFn) -> str:
+    """ACRH values around every bound: up to 130 names, browser form or not, repeated names, empty elements, long names."""
+    shape = draw(st.sampled_from(["few", "many", "long"]))
+    if shape == "few":
+        names = draw(st.lists(name_pieces, max_size=8))
+    elif shape == "many":
+        names = [draw(name_pieces)] * draw(st.integers(MAX_REQUEST_HEADER_NAMES - 3, MAX_REQUEST_HEADER_NAMES + 3)) + draw(
+            st.lists(name_pieces, max_size=20))
+    else:
+        names = ["x-" + "a" * draw(st.integers(MAX_REQUEST_HEADERS_LENGTH - 20, MAX_REQUEST_HEADERS_LENGTH + 5))]
+    return draw(st.sampled_from([",", ", "])).join(names)
+
+
+@fuzz_settings(300)
+@given(config=st.sampled_from(ALLOW_HEADER_CONFIGS), value=request_header_values())
+def test_fast_path_never_accepts_what_the_bounded_parser_refuses(config: tuple[Any, Callable[[str], bool]], value: str) -> None:
+    """Unbounded ACRH parsing: for any value, the preflight's answer is the bounded parser's (parse_request_header_names,
+    then each name against allow_headers), whichever path decided it, and the echoed header stays bounded."""
+    allow_headers, allows = config
+    decision = CORSPolicy(origins=[TRUSTED], allow_headers=allow_headers).evaluate("OPTIONS", "/", origin=TRUSTED, request_method="GET", request_headers=value)
+    names = parse_request_header_names(value)
+    if names is None:
+        assert decision.reason == "request-headers-malformed"
+        return
+    refused = [name for name in names if not allows(name)]
+    if refused:
+        assert (decision.reason, decision.offending_value) == ("header-not-allowed", refused[0])
+        return
+    assert decision.allowed
+    echoed = dict(decision.headers).get("Access-Control-Allow-Headers")
+    assert echoed == (", ".join(names) if names else None)
+    assert len(names) <= MAX_REQUEST_HEADER_NAMES and len(echoed or "") <= MAX_REQUEST_HEADERS_LENGTH + MAX_REQUEST_HEADER_NAMES

@@ -8,8 +8,11 @@ immutable, and ``reconfigure`` swaps one reference.
 
 from __future__ import annotations
 
+import os
+import re
 import threading
-from typing import Any, Callable
+from pathlib import Path
+from typing import Any, Callable, Mapping
 
 import pytest
 
@@ -121,3 +124,100 @@ def test_reconfigure_during_requests_never_mixes_two_policies() -> None:
         {"origin": SECOND, "access-control-allow-origin": SECOND, "access-control-expose-headers": "X-New"},
     ]
     assert all(outcome in consistent for outcome in outcomes)
+
+
+# --- describe() and the stored options (issue 9, item 11) ---------------------------------------
+
+
+def _admits_partner(origin: str) -> bool:
+    return origin == "https://partner.example"
+
+
+def _described_policy() -> CORSPolicy:
+    """A policy whose description holds every kind of value: lists, strings, None, a regex, a predicate, rule tables."""
+    return CORSPolicy(
+        origins=[FIRST, re.compile(r"https://[a-z]+\.second\.example"), _admits_partner],
+        methods=["GET", "PUT"], allow_headers=["X-Api-Key", "X-Trace"], expose_headers=["X-Total"], max_age=60,
+        resources={"/api/*": {"supports_credentials": True}, "/public/*": {"origins": "*"},
+                   re.compile(r"/v[0-9]+/.*"): {"methods": "*"}},
+    )
+
+
+def _vandalise(value: Any) -> None:
+    """Mutate every container reachable from ``value``, depth first, as a careless caller might."""
+    if isinstance(value, dict):
+        for item in list(value.values()):
+            _vandalise(item)
+        for key in list(value):
+            value[key] = ["https://evil.example"]
+        value["origins"] = "*"
+    elif isinstance(value, list):
+        for item in value:
+            _vandalise(item)
+        value.append("https://evil.example")
+        value.insert(0, "*")
+
+
+def test_mutating_everything_describe_returns_changes_nothing_the_policy_reports() -> None:
+    """Shared mutable state (issue 9 item 11): describe() handed out the policy's own lists."""
+    policy = _described_policy()
+    before = repr(policy.describe())  # a snapshot no mutation can reach
+    _vandalise(policy.describe())
+    assert repr(policy.describe()) == before
+    assert policy.evaluate("GET", "/api/x", origin="https://evil.example").allowed is False
+
+
+def test_describe_keeps_compiled_patterns_and_predicates_themselves() -> None:
+    """Shared mutable state: a regex is immutable and a predicate is the caller's, so both are handed back as they are."""
+    described = _described_policy().describe()
+    pattern, predicate = described["resources"]["/api/*"]["origins"][1:]
+    assert isinstance(pattern, re.Pattern) and pattern.pattern == r"https://[a-z]+\.second\.example"
+    assert predicate is _admits_partner
+    assert CORSPolicy(**described).evaluate("GET", "/v2/x", origin="https://a.second.example").allowed
+
+
+def _assert_immutable(value: Any, where: str) -> None:
+    assert not isinstance(value, (dict, list, set, bytearray)), f"{where} is a mutable {type(value).__name__}"
+    if isinstance(value, Mapping):
+        with pytest.raises(TypeError):
+            value["origins"] = "*"  # type: ignore[index]
+        for key, item in value.items():
+            _assert_immutable(item, f"{where}[{key!r}]")
+    elif isinstance(value, tuple):
+        for index, item in enumerate(value):
+            _assert_immutable(item, f"{where}[{index}]")
+
+
+def test_the_stored_options_reachable_from_a_policy_are_immutable() -> None:
+    """Shared mutable state: the options kept for describe() are read-only mappings and tuples, not dicts and lists."""
+    policy = _described_policy()
+    _assert_immutable(policy._settings.options, "policy._settings.options")
+    for rule in policy._settings.rules.ordered:
+        _assert_immutable(rule.target.options, f"rules[{rule.text!r}].options")
+
+
+def test_the_serve_banner_is_what_the_configuration_says_after_a_caller_mutated_describe(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """Shared mutable state: `wsgi-cors serve` prints describe(); a mutation made before must not show in it."""
+    import werkzeug.serving
+
+    from wsgi_cors import cli
+    from wsgi_cors.configfile import load_config
+
+    config = tmp_path / "cors.toml"
+    config.write_text(f'origins = ["{FIRST}"]\nmethods = ["GET", "PUT"]\n\n[[resources]]\npath = "/api/*"\n'
+                      'allow_headers = ["X-Api-Key"]\n')
+    monkeypatch.setattr(werkzeug.serving, "run_simple", lambda *args, **kwargs: None)
+    for name in [name for name in os.environ if name.startswith("WSGI_CORS_")]:
+        monkeypatch.delenv(name)
+
+    def banner(loaded: Any) -> str:
+        monkeypatch.setattr(cli, "load_config", lambda *args, **kwargs: loaded)
+        assert cli.main(["serve", "examples.plain_app:hello"]) == 0
+        return capsys.readouterr().out
+
+    untouched = banner(load_config(config, environ={}))
+    mutated = load_config(config, environ={})
+    _vandalise(mutated.policy.describe())
+    assert banner(mutated) == untouched
+    assert "evil" not in untouched

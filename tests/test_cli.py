@@ -15,8 +15,8 @@ from typing import Any
 import pytest
 
 from wsgi_cors import CORSMiddleware
-from wsgi_cors.cli import main
-from wsgi_cors.configfile import load_policy
+from wsgi_cors._cli import main
+from wsgi_cors._configfile import load_policy
 
 from .test_framework_examples import ROOT, clean_environment, fetch, running_server
 
@@ -367,7 +367,7 @@ def test_each_command_has_help(capsys: pytest.CaptureFixture[str], command: str)
 
 
 def test_every_option_has_a_flag(capsys: pytest.CaptureFixture[str]) -> None:
-    from wsgi_cors.config import KNOWN_OPTIONS
+    from wsgi_cors._config import KNOWN_OPTIONS
 
     with pytest.raises(SystemExit):
         main(["check", "--help"])
@@ -393,4 +393,4 @@ def test_the_console_script_is_declared() -> None:
     # Python 3.9's entry_points() is a dict of groups; 3.10 added select().
     group = found.select(group="console_scripts") if hasattr(found, "select") else found.get("console_scripts", [])
     scripts = {entry.name: entry.value for entry in group}
-    assert scripts.get("wsgi-cors") == "wsgi_cors.cli:main"
+    assert scripts.get("wsgi-cors") == "wsgi_cors._cli:main"

@@ -11,8 +11,8 @@ import pytest
 from webtest import TestApp
 
 from wsgi_cors import ConfigError, ConfigProblem, CORSConfigWarning, CORSMiddleware, CORSPolicy, ShadowedRuleWarning, wrap
-from wsgi_cors.config import KNOWN_OPTIONS
-from wsgi_cors.configfile import (
+from wsgi_cors._config import KNOWN_OPTIONS
+from wsgi_cors._configfile import (
     BOOLEAN_OPTIONS,
     INTEGER_OPTIONS,
     LIST_OPTIONS,

@@ -232,7 +232,7 @@ def test_the_gunicorn_readme_shows_the_command_this_test_runs() -> None:
 
 def test_the_wsgi_cors_commands_of_the_gunicorn_readme_succeed(monkeypatch: pytest.MonkeyPatch,
                                                                 capsys: pytest.CaptureFixture[str]) -> None:
-    from wsgi_cors.cli import main
+    from wsgi_cors._cli import main
 
     readme = (GUNICORN_EXAMPLE / "README.md").read_text(encoding="utf-8")
     commands = [shlex.split(line[2:])[1:] for line in readme.splitlines() if line.startswith("$ wsgi-cors ")]

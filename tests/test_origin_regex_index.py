@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from wsgi_cors import CORSPolicy
-from wsgi_cors.origins import dotted_literal_suffix, is_serialized_origin
+from wsgi_cors._origins import dotted_literal_suffix, is_serialized_origin
 
 PATTERNS = [
     r"https://[a-z]+\.example\.com",

@@ -13,7 +13,8 @@ from wsgi_cors import CORSPolicy, Decision, RequestKind
 ORIGIN = "https://app.example.com"
 
 
-ENGINE_MODULES = ("policy", "config", "origins", "headers", "paths", "errors", "escaping", "publicsuffix", "probes")
+ENGINE_MODULES = ("_engine", "_config", "_origins", "_origin_checks", "_origin_probes", "_publicsuffix", "_regex", "_headers", "_paths",
+                  "errors", "_escaping")
 
 
 def imported_modules(module: str) -> set[str]:
@@ -29,7 +30,7 @@ def imported_modules(module: str) -> set[str]:
 
 
 # What the engine may import: plain-data standard modules, the Public Suffix List, idna (UTS #46 for IDN fixes),
-# hashlib (the attacker labels of wsgi_cors.probes), and itself. No WSGI, no I/O
+# hashlib (the attacker labels of wsgi_cors._origin_probes), and itself. No WSGI, no I/O
 # (socket only for inet_aton, which parses legacy IPv4 spellings in configured origins).
 ENGINE_MAY_IMPORT = {"__future__", "copy", "dataclasses", "datetime", "difflib", "enum", "functools", "http", "ipaddress",
                      "logging", "operator", "re", "socket", "sre_parse", "sys", "types", "typing", "warnings", "publicsuffixlist",

@@ -6,12 +6,12 @@ How each fenced block is exercised, by its language:
   holds the document's ``file:`` blocks, see below), with the repository importable
   (``from examples.flask_app import app``). If the very next block (blank lines only in between)
   is a ``text`` block, it is the expected standard output, compared exactly.
-* ``toml``: loaded with :func:`wsgi_cors.configfile.load_config` and validated, with no
+* ``toml``: loaded with :func:`wsgi_cors._configfile.load_config` and validated, with no
   environment; a configuration warning fails the test.
 * ``console``: lines starting with ``$ `` are commands, the lines after one are its output,
   compared exactly (trailing spaces ignored). A command is ``wsgi-cors ...`` or
   ``python -m wsgi_cors ...``, optionally preceded by ``NAME=value`` environment assignments; it is
-  run in-process through ``wsgi_cors.cli.main`` with stdout and stderr together, as a terminal shows
+  run in-process through ``wsgi_cors._cli.main`` with stdout and stderr together, as a terminal shows
   them. A command shown without output must exit with status 0.
 * ``sh``, ``shell``, ``bash``: commands without output, each run as above and required to exit 0.
 
@@ -44,8 +44,8 @@ from typing import Iterator, Optional
 import pytest
 
 from wsgi_cors import ConfigError
-from wsgi_cors.cli import main
-from wsgi_cors.configfile import ENV_PREFIX, load_config
+from wsgi_cors._cli import main
+from wsgi_cors._configfile import ENV_PREFIX, load_config
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCUMENTS = [Path(path) for path in os.environ.get("DOC_BLOCKS_FILES", "").split(os.pathsep) if path] or [ROOT / "README.md"]

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from wsgi_cors import CORSMiddleware, CORSPolicy, InsecureConfigWarning
-from wsgi_cors.headers import merge_headers
+from wsgi_cors._headers import merge_headers
 
 APP_HEADERS = [("Content-Type", "text/plain"), ("Vary", "Accept-Encoding"), ("Access-Control-Allow-Origin", "*")]
 POLICY_OPTIONS: list[dict[str, Any]] = [
@@ -117,3 +117,26 @@ def test_a_repeated_request_gets_the_same_decision_as_the_first() -> None:
                     {"origin": "https://app.example.com", "request_method": "PUT", "request_headers": "x-a"}):
         method = "OPTIONS" if "request_method" in request else "GET"
         assert policy.evaluate(method, "/", **request) == policy.evaluate(method, "/", **request)
+
+
+def failing_app(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+    raise RuntimeError("boom")
+
+
+@pytest.mark.parametrize("where", ["door", "policy"])
+def test_intercept_exceptions_is_a_door_setting_that_policies_still_carry(where: str) -> None:
+    """intercept_exceptions belongs to the door; a policy built with it (files, old code) still turns it on."""
+    middleware = (CORSMiddleware(failing_app, intercept_exceptions=True, origins=["https://app.example.com"]) if where == "door"
+                  else CORSMiddleware(failing_app, policy=CORSPolicy(origins=["https://app.example.com"], intercept_exceptions=True)))
+    captured: list[tuple[str, list[tuple[str, str]]]] = []
+    body = middleware({"REQUEST_METHOD": "GET", "PATH_INFO": "/", "HTTP_ORIGIN": "https://app.example.com"},
+                      lambda status, headers, exc_info=None: captured.append((status, headers)))
+    assert list(body) == [b"Internal Server Error"]
+    assert captured[0][0] == "500 Internal Server Error"
+    assert ("Access-Control-Allow-Origin", "https://app.example.com") in captured[0][1]
+
+
+def test_an_explicit_door_setting_wins_over_the_policys() -> None:
+    middleware = CORSMiddleware(failing_app, policy=CORSPolicy(intercept_exceptions=True), intercept_exceptions=False)
+    with pytest.raises(RuntimeError):
+        middleware({"REQUEST_METHOD": "GET", "PATH_INFO": "/"}, lambda status, headers, exc_info=None: None)

@@ -22,8 +22,8 @@ import atheris
 
 with atheris.instrument_imports(include=["wsgi_cors"]):
     from wsgi_cors import CORSPolicy
-    from wsgi_cors.headers import MAX_REQUEST_HEADER_NAMES, is_token, parse_request_header_names
-    from wsgi_cors.origins import MAX_ORIGIN_LENGTH, is_serialized_origin
+    from wsgi_cors._headers import MAX_REQUEST_HEADER_NAMES, is_token, parse_request_header_names
+    from wsgi_cors._origins import MAX_ORIGIN_LENGTH, is_serialized_origin
 
 with warnings.catch_warnings():  # the third policy lists 'null' with credentials on purpose, to fuzz that path
     warnings.simplefilter("ignore")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Iterable, Optional
 
 from wsgi_cors import Decision
-from wsgi_cors.origins import is_serialized_origin
+from wsgi_cors._origins import is_serialized_origin
 
 ALLOW_HEADERS = ("access-control-allow-", "access-control-expose-", "access-control-max-age")
 

@@ -17,7 +17,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from wsgi_cors import CORSPolicy
-from wsgi_cors.configfile import dump_toml, load_policy
+from wsgi_cors._configfile import dump_toml, load_policy
 
 from .strategies import fuzz_settings
 

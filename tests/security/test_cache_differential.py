@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from tests.fuzz.strategies import fuzz_settings
 from wsgi_cors import ConfigError, CORSMiddleware, MissingVaryWarning
-from wsgi_cors.origins import is_serialized_origin
+from wsgi_cors._origins import is_serialized_origin
 from wsgi_cors.testing import check_preflight, check_response
 
 from .shared_cache import replays

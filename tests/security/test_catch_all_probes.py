@@ -3,7 +3,7 @@
 ``https://[\\w.-]+`` admits every https site, so with ``supports_credentials=True`` any page reads
 responses sent with the user's cookies. The old probes always carried a port or a reserved TLD, so
 this regex (and ``lambda o: True``) passed. Every regex and predicate is now tried with names anyone can
-set up (``wsgi_cors.probes``): hash-derived labels under real public suffixes, with and without a port,
+set up (``wsgi_cors._origin_probes``): hash-derived labels under real public suffixes, with and without a port,
 plain http, IP literals; the labels cannot appear in an allow-list, so a real allow-list never matches.
 """
 
@@ -18,8 +18,8 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from wsgi_cors import ConfigError, CORSPolicy
-from wsgi_cors.probes import attacker_matches
-from wsgi_cors.publicsuffix import is_public_suffix, public_suffixes_under
+from wsgi_cors._origin_probes import attacker_matches
+from wsgi_cors._publicsuffix import is_public_suffix, public_suffixes_under
 
 from ..fuzz.strategies import fuzz_settings
 

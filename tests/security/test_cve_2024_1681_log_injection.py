@@ -1,7 +1,7 @@
 """CVE-2024-1681 (Flask-CORS < 4.0.1), log injection: request data is escaped and bounded in every log line.
 
 Flask-CORS logged ``request.path`` with ``%s``, so ``%0d%0a`` in a URL forged log lines. wsgi_cors
-escapes every request-derived value (``wsgi_cors.escaping.display``) before it reaches a log record.
+escapes every request-derived value (``wsgi_cors._escaping.display``) before it reaches a log record.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 rs/cors split a preflight's request-header list without bound: a header of many commas cost
 127 ms and 121 MB per request. wsgi_cors refuses an over-long value after one length check and
-bounds names and empty elements (``wsgi_cors.headers``); memory is measured with tracemalloc.
+bounds names and empty elements (``wsgi_cors._headers``); memory is measured with tracemalloc.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from tests.fuzz.strategies import fuzz_settings
 from wsgi_cors import CORSMiddleware, CORSPolicy
-from wsgi_cors.headers import MAX_EMPTY_ELEMENTS, MAX_REQUEST_HEADER_NAMES, MAX_REQUEST_HEADERS_LENGTH, parse_request_header_names
+from wsgi_cors._headers import MAX_EMPTY_ELEMENTS, MAX_REQUEST_HEADER_NAMES, MAX_REQUEST_HEADERS_LENGTH, parse_request_header_names
 
 from .wsgi_call import call, hello_app, peak_memory
 

@@ -16,8 +16,8 @@ import json
 import pytest
 
 from wsgi_cors import ConfigError, CORSPolicy
-from wsgi_cors.cli import main
-from wsgi_cors.headers import FORBIDDEN_METHODS, FORBIDDEN_REQUEST_HEADERS
+from wsgi_cors._cli import main
+from wsgi_cors._headers import FORBIDDEN_METHODS, FORBIDDEN_REQUEST_HEADERS
 from wsgi_cors.testing import cors_unsafe_request_header_names, needs_preflight
 
 # The clause's own list, as written in Fetch "forbidden request-header" step 1.
@@ -184,14 +184,14 @@ def test_a_method_override_header_naming_other_methods_is_sent_and_needs_a_prefl
 ])
 def test_get_decode_and_split_follows_the_standards_own_examples(value: str, values: list[str]) -> None:
     """ "get, decode, and split": the table of examples in Fetch §2.2.2 (headers)."""
-    from wsgi_cors.headers import split_header_value
+    from wsgi_cors._headers import split_header_value
 
     assert split_header_value(value) == values
 
 
 @pytest.mark.parametrize("name", sorted(FORBIDDEN_REQUEST_HEADERS) + ["Proxy-Authorization", "Sec-Fetch-Site"])
 def test_the_validator_and_the_oracle_read_the_same_forbidden_list(name: str) -> None:
-    """One source of truth (wsgi_cors.headers): a name the browser drops is one the configuration may not allow."""
+    """One source of truth (wsgi_cors._headers): a name the browser drops is one the configuration may not allow."""
     with pytest.raises(ConfigError, match="allow_headers"):
         CORSPolicy(allow_headers=[name])
     assert unsafe((name, "x")) == ()

@@ -19,7 +19,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from wsgi_cors import ConfigError, CORSConfigWarning, CORSPolicy
-from wsgi_cors.origins import REGEX_HINT_CHARACTERS, is_serialized_origin
+from wsgi_cors._origins import REGEX_HINT_CHARACTERS, is_serialized_origin
 
 from ..fuzz.strategies import fuzz_settings
 

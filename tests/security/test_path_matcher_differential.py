@@ -19,7 +19,7 @@ from typing import Optional, Union
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from wsgi_cors.paths import PathMatcher, PathRule, _covers_everything_under_prefix, is_regex
+from wsgi_cors._paths import PathMatcher, PathRule, _covers_everything_under_prefix, is_regex
 
 from ..fuzz.strategies import fuzz_settings
 

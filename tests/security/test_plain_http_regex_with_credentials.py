@@ -14,7 +14,7 @@ import warnings
 import pytest
 
 from wsgi_cors import CORSPolicy, InsecureConfigWarning
-from wsgi_cors.probes import admits_plain_http
+from wsgi_cors._origin_probes import admits_plain_http
 
 
 @pytest.mark.parametrize("regex", [r"https?://app\.example\.com", r"http://[a-z]+\.example\.com", r"(http|https)://app\.example\.com",

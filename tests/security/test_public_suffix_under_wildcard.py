@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from publicsuffixlist import PublicSuffixList
 
 from wsgi_cors import ConfigError, CORSPolicy
-from wsgi_cors.publicsuffix import public_suffixes_under
+from wsgi_cors._publicsuffix import public_suffixes_under
 
 from ..fuzz.strategies import fuzz_settings
 

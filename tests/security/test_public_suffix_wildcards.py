@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 
 from wsgi_cors import ConfigError, CORSPolicy
-from wsgi_cors import publicsuffix
-from wsgi_cors.publicsuffix import is_public_suffix
+from wsgi_cors import _publicsuffix as publicsuffix
+from wsgi_cors._publicsuffix import is_public_suffix
 
 
 @pytest.mark.parametrize("pattern", ["https://*.github.io", "https://*.co.uk", "https://*.com", "https://*.herokuapp.com:*",

@@ -201,8 +201,8 @@ def test_the_serve_banner_is_what_the_configuration_says_after_a_caller_mutated_
     """Shared mutable state: `wsgi-cors serve` prints describe(); a mutation made before must not show in it."""
     import werkzeug.serving
 
-    from wsgi_cors import cli
-    from wsgi_cors.configfile import load_config
+    from wsgi_cors import _cli as cli
+    from wsgi_cors._configfile import load_config
 
     config = tmp_path / "cors.toml"
     config.write_text(f'origins = ["{FIRST}"]\nmethods = ["GET", "PUT"]\n\n[[resources]]\npath = "/api/*"\n'

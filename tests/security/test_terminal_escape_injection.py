@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from wsgi_cors.cli import main
+from wsgi_cors._cli import main
 
 # ESC c (reset the terminal), C1 CSI sequences (clear screen, red), CR (rewrite the line), BEL, a bidi override.
 # (No "[": in a path pattern it would make a regex; the origin and header tests add ESC [ too.)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 
 from wsgi_cors import CORSMiddleware, CORSPolicy
-from wsgi_cors.origins import MAX_ORIGIN_LENGTH
+from wsgi_cors._origins import MAX_ORIGIN_LENGTH
 
 from .wsgi_call import call, hello_app, peak_memory
 

@@ -27,10 +27,7 @@ from __future__ import annotations
 import functools
 import re
 
-try:  # the regex parser, to read a pattern's literal prefix (see _analyse); guarded: any surprise gives the safe answer
-    from re import _parser as _sre_parse  # type: ignore[attr-defined]  # Python 3.11+
-except ImportError:  # pragma: no cover - Python 3.9 and 3.10
-    import sre_parse as _sre_parse
+from ._regex import parser as _sre_parse
 from dataclasses import dataclass
 from typing import Callable, Generic, Optional, Pattern, Sequence, TypeVar, Union
 

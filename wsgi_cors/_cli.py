@@ -26,7 +26,7 @@ import warnings
 from typing import Any, Callable, Optional, Sequence, TextIO
 
 from . import CORSMiddleware, import_app
-from .configfile import (
+from ._configfile import (
     BOOLEAN_OPTIONS,
     INTEGER_OPTIONS,
     LIST_OPTIONS,
@@ -37,12 +37,11 @@ from .configfile import (
     split_list,
 )
 from .errors import ConfigError, ConfigProblem
-from .escaping import printable
-from .headers import SAFELISTED_METHODS
-from .policy import CORSPolicy, Decision, RequestKind, status_line
-from .testing import check_preflight, check_response, cors_unsafe_request_header_names, preflight_headers
+from ._escaping import printable
+from ._engine import status_line
+from .testing import simulate
 
-__all__ = ["main", "build_parser", "simulate", "EXIT_OK", "EXIT_BLOCKED", "EXIT_USAGE"]
+__all__ = ["main", "build_parser", "EXIT_OK", "EXIT_BLOCKED", "EXIT_USAGE"]
 
 EXIT_OK = 0
 EXIT_BLOCKED = 1  # check: a browser would block the request; lint: the file has errors
@@ -263,111 +262,6 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
 def _parse_header(text: str) -> tuple[str, str]:
     name, _, value = text.partition(":")
     return name.strip(), value.strip()
-
-
-def simulate(policy: CORSPolicy, *, origin: str, method: str, path: str,
-             headers: Sequence[tuple[str, str]] = (), credentials: bool = False) -> dict[str, Any]:
-    """What a browser does for ``fetch(path, {method, headers, credentials})`` from ``origin``, as a JSON-able dict.
-
-    The policy answers as the middleware would; :mod:`wsgi_cors.testing` then judges each answer
-    as a browser does, so a policy that "allows" a request the browser still refuses (credentials
-    without ``supports_credentials``, for one) is reported as blocked.
-    """
-    unsafe = cors_unsafe_request_header_names(list(headers))
-    # The method as fetch() sends it (it upper-cases only the six standard methods).
-    request_method = preflight_headers(origin=origin, method=method)["Access-Control-Request-Method"]
-    reasons = []
-    if request_method not in SAFELISTED_METHODS:
-        reasons.append(f"{request_method} is not a CORS-safelisted method")
-    if unsafe:
-        verb = "is not a CORS-safelisted header" if len(unsafe) == 1 else "are not CORS-safelisted headers"
-        reasons.append(f"{', '.join(unsafe)} {verb}")
-    report: dict[str, Any] = {
-        "allowed": False,
-        "request": {"origin": origin, "method": request_method, "path": path,
-                    "headers": [f"{name}: {value}" if value else name for name, value in headers],
-                    "credentials": credentials},
-        "preflight": {"sent": bool(reasons), "why": "; ".join(reasons) if reasons
-                      else "a GET, HEAD or POST with only CORS-safelisted headers needs none"},
-        "actual": {"sent": False},
-        "browser_error": None,
-        "fix": None,
-    }
-    if reasons:
-        sent = preflight_headers(origin=origin, method=method, request_headers=unsafe)
-        decision = policy.evaluate("OPTIONS", path, origin=origin, request_method=sent["Access-Control-Request-Method"],
-                                   request_headers=sent.get("Access-Control-Request-Headers"))
-        # An application answering OPTIONS itself (no rule, or automatic_options off) is assumed to answer 200.
-        status = decision.status if decision.status is not None else 200
-        verdict = check_preflight(origin=origin, method=method, request_headers=unsafe, credentials=credentials,
-                                  status=status, headers=list(decision.headers))
-        report["preflight"].update(_step(decision, verdict.ok, verdict.reason, "OPTIONS", path, list(sent.items())))
-        if not verdict.ok:
-            report["actual"]["why"] = "the preflight failed, so the browser does not send the request"
-            report["browser_error"] = _console_error(path, origin, verdict.reason)
-            report["fix"] = _fix(decision, origin, request_method, credentials)
-            return report
-    decision = policy.evaluate(request_method, path, origin=origin)
-    verdict = check_response(origin=origin, credentials=credentials, status=200, headers=list(decision.headers))
-    report["actual"] = {"sent": True, **_step(decision, verdict.ok, verdict.reason, request_method, path, [("Origin", origin)])}
-    report["allowed"] = verdict.ok
-    if not verdict.ok:
-        report["browser_error"] = _console_error(path, origin, verdict.reason)
-        report["fix"] = _fix(decision, origin, request_method, credentials)
-    return report
-
-
-def _step(decision: Decision, ok: bool, browser: str, method: str, path: str,
-          request_headers: list[tuple[str, str]]) -> dict[str, Any]:
-    return {
-        "verdict": "allowed" if ok else "blocked",
-        "browser": browser,
-        "decision": {"allowed": decision.allowed, "reason": decision.reason, "detail": decision.detail,
-                     "message": decision.message},
-        "rule": decision.rule,
-        "request_line": f"{method} {path}",
-        "request_headers": [list(pair) for pair in request_headers],
-        "response_headers": [list(pair) for pair in decision.headers],
-        "answered_by": "wsgi_cors" if decision.status is not None else "application",
-        "status": decision.status,
-    }
-
-
-def _console_error(path: str, origin: str, reason: str) -> str:
-    """The line Chromium prints in the console (it names the full URL; we know the path)."""
-    return f"Access to fetch at '{path}' from origin '{origin}' has been blocked by CORS policy: {reason}"
-
-
-def _fix(decision: Decision, origin: str, method: str, credentials: bool) -> Optional[str]:
-    """What to change in the configuration, for the failures a configuration can cause."""
-    rule = f" in the rule for {decision.rule!r}" if decision.rule is not None else ""
-    if decision.reason == "path-not-covered":
-        return ("no rule covers this path, so the middleware adds no CORS headers: add a [[resources]] table "
-                "whose path covers it (e.g. path = \"/api/*\"), or widen resources")
-    if decision.reason == "origin-not-allowed":
-        return f"if pages on {origin} should read this API, add {json.dumps(origin)} to origins{rule}"
-    if decision.reason == "origin-malformed":
-        return "an origin is scheme://host[:port] with no path or trailing slash, e.g. https://app.example.com"
-    if decision.reason == "method-not-allowed":
-        if method != method.upper():  # fetch() upper-cases only the six standard methods; the comparison is exact
-            return (f"fetch() sends {method!r} exactly as written and methods are compared case-sensitively: "
-                    f"write method: {method.upper()!r} in the page's fetch() call")
-        return f"add {json.dumps(method)} to methods{rule}"
-    if decision.reason == "header-not-allowed":
-        name = (decision.detail or "")[1:-1]  # detail is the header name, quoted for display; names need no escapes
-        return f"add {json.dumps(name)} to allow_headers{rule}"
-    if decision.reason == "request-headers-malformed":
-        return "request header names are tokens: letters, digits and '-'"
-    headers = dict(decision.headers)
-    if credentials and headers.get("Access-Control-Allow-Origin") == "*":
-        return (f"a browser refuses 'Access-Control-Allow-Origin: *' on a request with credentials: list the trusted "
-                f"origins{rule} instead of '*' and set supports_credentials = true")
-    if credentials and headers.get("Access-Control-Allow-Credentials") != "true":
-        return (f"set supports_credentials = true{rule} (it needs the origins listed, not '*'), "
-                "or make the request without credentials")
-    if decision.status is None and decision.kind is RequestKind.PREFLIGHT:
-        return "automatic_options is off: your application must answer this OPTIONS request with a 2xx status"
-    return None
 
 
 class _Style:

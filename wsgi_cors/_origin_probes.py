@@ -25,13 +25,10 @@ import re
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Optional, Pattern, Union
 
-try:  # the regex parser, as in origins.dotted_literal_suffix
-    from re import _parser as _sre_parse  # type: ignore[attr-defined]  # Python 3.11+
-except ImportError:  # pragma: no cover - Python 3.9 and 3.10
-    import sre_parse as _sre_parse
+from ._regex import parser as _sre_parse
 
-from .origins import _WILDCARD_SHAPE_RE
-from .publicsuffix import is_public_suffix, public_suffixes_under
+from ._origin_checks import _WILDCARD_SHAPE_RE
+from ._publicsuffix import is_public_suffix, public_suffixes_under
 
 __all__ = ["Admitted", "attacker_matches", "admits_plain_http", "glob_looking_star"]
 

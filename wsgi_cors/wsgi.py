@@ -1,7 +1,7 @@
 """The WSGI shell around the policy engine.
 
 :class:`CORSMiddleware` turns a WSGI ``environ`` into the engine's few inputs and the engine's
-:class:`~wsgi_cors.policy.Decision` into a response: it answers preflights itself (so the app's
+:class:`~wsgi_cors._engine.Decision` into a response: it answers preflights itself (so the app's
 authentication, CSRF checks and redirects can never break them) and adds the CORS headers to
 everything else the app answers on a covered path, errors and streams included.
 
@@ -18,18 +18,19 @@ status and body of an actual request are never changed.
 
 from __future__ import annotations
 
+import importlib
 import logging
 import sys
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Optional
 
-from .escaping import display
-from .headers import Headers, merge_headers
-from .policy import CORSPolicy, Decision, Verdict, status_line
+from ._escaping import display
+from ._headers import Headers, merge_headers
+from ._engine import CORSPolicy, Decision, Verdict, status_line
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
-__all__ = ["CORSMiddleware"]
+__all__ = ["CORSMiddleware", "wrap", "import_app"]
 
 LOG = logging.getLogger("wsgi_cors")
 RejectHook = Callable[[Decision, "WSGIEnvironment"], Any]
@@ -88,12 +89,12 @@ class CORSMiddleware:
         cls, app: "WSGIApplication", config: Any = None, *, on_reject: Optional[RejectHook] = None, **overrides: Any
     ) -> "CORSMiddleware":
         """Build from a TOML file (``config``, or the file named by ``WSGI_CORS_CONFIG``), then ``WSGI_CORS_*``
-        environment variables, then keyword ``overrides``; see :mod:`wsgi_cors.configfile`.
+        environment variables, then keyword ``overrides``; see :mod:`wsgi_cors._configfile`.
 
         With none of them set it is ``CORSMiddleware(app, **overrides)``. Errors and warnings name the file,
         key and line, or the environment variable.
         """
-        from .configfile import load_policy
+        from ._configfile import load_policy
 
         return cls(app, load_policy(config, overrides=overrides), on_reject=on_reject)
 
@@ -252,3 +253,41 @@ def _empty_response(status: int) -> tuple[str, tuple[tuple[str, str], ...]]:
 
 
 _EMPTY_RESPONSES = {status: _empty_response(status) for status in (200, 204, 403)}
+
+
+def import_app(target: str) -> "WSGIApplication":
+    """Import ``"package.module:attribute"`` (the attribute may be dotted) and return it.
+
+    Raises ValueError with the fix when the target is malformed, missing or not callable.
+    """
+    module_name, sep, attribute = target.partition(":")
+    if not sep or not module_name or not attribute:
+        raise ValueError(f"{target!r} is not of the form 'package.module:app'; write e.g. 'myproject.wsgi:application'")
+    try:
+        obj: Any = importlib.import_module(module_name)
+    except ImportError as error:
+        raise ValueError(f"cannot import module {module_name!r} for {target!r}: {error}") from error
+    for part in attribute.split("."):
+        try:
+            obj = getattr(obj, part)
+        except AttributeError:
+            raise ValueError(f"module {module_name!r} has no attribute {attribute!r} (from {target!r})") from None
+    if not callable(obj):
+        raise ValueError(f"{target!r} is {type(obj).__name__}, not a WSGI callable")
+    result: WSGIApplication = obj
+    return result
+
+
+def wrap(target: "str | WSGIApplication", config: Any = None, **options: Any) -> CORSMiddleware:
+    """Wrap a WSGI app given as ``"package.module:app"`` (or the app itself) in :class:`CORSMiddleware`.
+
+    For servers that take a Python expression, with no change to the app's code::
+
+        gunicorn 'wsgi_cors:wrap("myapp:app", origins=["https://app.example.com"])'
+
+    The configuration comes from the TOML file ``config`` (or the one named by ``WSGI_CORS_CONFIG``),
+    then ``WSGI_CORS_*`` environment variables, then the keyword options, each overriding the one before,
+    so a 12-factor deploy needs no code: ``WSGI_CORS_ORIGINS=https://app.example.com gunicorn 'wsgi_cors:wrap("myapp:app")'``.
+    """
+    app = import_app(target) if isinstance(target, str) else target
+    return CORSMiddleware.from_config(app, config, **options)

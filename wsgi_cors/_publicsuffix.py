@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Optional
 if TYPE_CHECKING:
     from publicsuffixlist import PublicSuffixList
 
-    from .origins import OriginMatcher
+    from ._origins import OriginMatcher
 
 __all__ = ["is_public_suffix", "public_suffixes_under", "public_suffix_wildcards"]
 

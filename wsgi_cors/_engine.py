@@ -19,10 +19,10 @@ import re
 from http import HTTPStatus
 from typing import Any, Mapping, NamedTuple, Optional
 
-from .config import RuleSettings, Settings, build_settings
-from .escaping import display
-from .origins import MAX_ORIGIN_LENGTH
-from .headers import MAX_METHOD_LENGTH, MAX_REQUEST_HEADERS_LENGTH, MAX_REQUEST_HEADER_NAMES, TOKEN, is_token, parse_request_header_names
+from ._config import RuleSettings, Settings, build_settings
+from ._escaping import display
+from ._origins import MAX_ORIGIN_LENGTH
+from ._headers import MAX_METHOD_LENGTH, MAX_REQUEST_HEADERS_LENGTH, MAX_REQUEST_HEADER_NAMES, TOKEN, is_token, parse_request_header_names
 
 __all__ = ["CORSPolicy", "Decision", "Reason", "RequestKind", "Verdict", "Headers", "is_plain_path", "router_readings"]
 

@@ -3,7 +3,7 @@
 A deployment should not need a code change to let one more origin in, and a 12-factor
 deployment sets everything through the environment. Both end up as the same keyword options
 that ``CORSMiddleware(app, **options)`` takes, validated by the same validator
-(:class:`~wsgi_cors.policy.CORSPolicy`), so a file cannot mean anything the keywords do not.
+(:class:`~wsgi_cors._engine.CORSPolicy`), so a file cannot mean anything the keywords do not.
 
 The file: top-level keys are the options; each ``[[resources]]`` table is one path rule, its
 ``path`` plus the options it overrides::
@@ -37,10 +37,10 @@ from typing import Any, Mapping, Optional, Union
 
 import tomli_w
 
-from .config import KNOWN_OPTIONS, user_stacklevel
+from ._config import KNOWN_OPTIONS, user_stacklevel
 from .errors import ConfigError, ConfigProblem, CORSConfigWarning
-from .escaping import printable
-from .policy import CORSPolicy
+from ._escaping import printable
+from ._engine import CORSPolicy
 
 if sys.version_info >= (3, 11):
     import tomllib

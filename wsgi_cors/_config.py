@@ -3,7 +3,7 @@
 Everything a user can get wrong is checked here, once, when the policy is built; every problem is
 collected and reported together in one :class:`~wsgi_cors.errors.ConfigError`, each with its fix.
 Options inside ``resources`` are validated exactly like top-level ones. Configuration files and
-environment variables (``wsgi_cors.configfile``) end up here too, so there is one validator.
+environment variables (``wsgi_cors._configfile``) end up here too, so there is one validator.
 """
 
 from __future__ import annotations
@@ -19,11 +19,12 @@ from types import MappingProxyType
 from typing import Any, Callable, Iterable, Mapping, Optional, Pattern
 
 from .errors import ConfigError, ConfigProblem, CORSConfigWarning, InsecureConfigWarning, MissingVaryWarning, ShadowedRuleWarning
-from .headers import FORBIDDEN_METHODS, FORBIDDEN_RESPONSE_HEADERS, is_forbidden_request_header, is_token
-from .origins import _WILDCARD_SHAPE_RE, REGEX_HINT_CHARACTERS, OriginMatcher, _Problems, insecure_origins, parse_origins
-from .paths import PathMatcher, PathRule, is_regex
-from .probes import Admitted, admits_plain_http, attacker_matches, glob_looking_star
-from .publicsuffix import public_suffix_wildcards
+from ._headers import FORBIDDEN_METHODS, FORBIDDEN_RESPONSE_HEADERS, is_forbidden_request_header, is_token
+from ._origin_checks import _WILDCARD_SHAPE_RE, _Problems, insecure_origins, parse_origins
+from ._origins import REGEX_HINT_CHARACTERS, OriginMatcher
+from ._paths import PathMatcher, PathRule, is_regex
+from ._origin_probes import Admitted, admits_plain_http, attacker_matches, glob_looking_star
+from ._publicsuffix import public_suffix_wildcards
 
 __all__ = ["DEFAULTS", "RULE_OPTIONS", "GLOBAL_OPTIONS", "RuleSettings", "Settings", "build_settings"]
 
@@ -422,7 +423,7 @@ def _check_combinations(values: Mapping[str, Any], where: Callable[[str], str], 
 
 
 def _check_probed_origins(origins: OriginMatcher, public_suffix_opt_in: bool, where: Callable[[str], str], validator: _Validator) -> None:
-    """With credentials: every regex and predicate is tried with attacker origins (wsgi_cors.probes); a match is an error."""
+    """With credentials: every regex and predicate is tried with attacker origins (wsgi_cors._origin_probes); a match is an error."""
     for entry in (*origins.regexes, *origins.predicates):
         admitted = validator.attacker_matches(entry)
         if admitted is None:
@@ -449,7 +450,7 @@ def _check_probed_origins(origins: OriginMatcher, public_suffix_opt_in: bool, wh
 
 
 def _admits_any_website(origins: OriginMatcher, validator: _Validator) -> bool:
-    """``"*"``, or a regex or predicate that admits attacker origins under unrelated domains (see wsgi_cors.probes)."""
+    """``"*"``, or a regex or predicate that admits attacker origins under unrelated domains (see wsgi_cors._origin_probes)."""
     if origins.allow_all:
         return True
     for entry in (*origins.regexes, *origins.predicates):

@@ -37,10 +37,11 @@ ACMA = "Access-Control-Max-Age"
 ACAPN = "Access-Control-Allow-Private-Network"
 # Fetch "CORS-preflight fetch": a refusal is best signalled by a non-ok status and no CORS headers.
 REJECTED_PREFLIGHT_STATUS = 403
-# Decisions remembered per policy: enough for every origin of a busy site, small enough (a few hundred KiB
-# at most) that an attacker rotating request values costs memory nobody notices, and only ever a miss.
-MAX_REMEMBERED_DECISIONS = 1024
-# Only requests with values of a browser's size are remembered, so the memory above stays bounded (1024 * ~1 KiB).
+# Decisions remembered per rule and request kind: enough for the origins of a busy site, small enough (a few
+# hundred KiB per rule at most) that an attacker rotating request values costs memory nobody notices, and only
+# ever a miss.
+MAX_REMEMBERED_DECISIONS = 512
+# Only requests with values of a browser's size are remembered, so the memory above stays bounded (512 * ~1 KiB).
 MAX_REMEMBERED_HEADERS_LENGTH = 512
 
 
@@ -173,7 +174,7 @@ class _CompiledRule:
                  "allow_header_regex", "allow_private_network", "wildcard", "vary_actual", "vary_preflight", "actual_tail",
                  "wildcard_actual", "preflight_head", "preflight_max_age", "preflight_tail", "preflight_status",
                  "rejected_preflight_status", "not_cors", "not_cors_on_ambiguous_path", "any_browser_header_list", "allowed_names_superset",
-                 "cacheable")
+                 "cacheable", "actual_decisions", "preflight_decisions")
 
     def __init__(self, settings: RuleSettings) -> None:
         self.settings = s = settings
@@ -222,6 +223,8 @@ class _CompiledRule:
         # A decision depends only on this rule and the request's CORS headers, unless an origin predicate
         # (user code, which may consult a database) takes part: then nothing is remembered.
         self.cacheable = not s.origins.predicates
+        self.actual_decisions: dict[str, Decision] = {}
+        self.preflight_decisions: dict[tuple[str, str, Optional[str], Optional[str]], Decision] = {}
         # A browser's Access-Control-Request-Headers (lower-case names, comma-separated, no white space)
         # is checked in C-level passes: a character-class regex when any name is allowed, a subset test
         # against the allowed names otherwise. Anything else takes the general, bounded parser.
@@ -313,7 +316,7 @@ class CORSPolicy:
     warns with a :class:`~wsgi_cors.errors.CORSConfigWarning`. Then call :meth:`evaluate` per request.
     """
 
-    __slots__ = ("_settings", "_rules", "_match_rule", "_always_rule", "intercept_exceptions", "_decisions", "__weakref__")
+    __slots__ = ("_settings", "_rules", "_match_rule", "_always_rule", "intercept_exceptions", "__weakref__")
 
     def __init__(self, **options: Any) -> None:
         settings: Settings = build_settings(options)
@@ -323,9 +326,6 @@ class CORSPolicy:
         self._match_rule = matcher.match
         self._always_rule = matcher.always  # the rule covering every path, when there is one (the default "/*")
         self.intercept_exceptions = settings.intercept_exceptions
-        # Decisions already made, keyed by (rule, the request's CORS header values): a decision is a pure
-        # function of them, so a repeated request is answered by one dict look-up.
-        self._decisions: dict[tuple[Any, ...], Decision] = {}
 
     def evaluate(
         self,
@@ -338,7 +338,7 @@ class CORSPolicy:
         request_private_network: Optional[str] = None,
         raw_path: bool = False,
     ) -> Decision:
-        """Decide what CORS says about one request: the one decider every shell calls. Never raises on request input.
+        """Decide what CORS says about one request. Never raises on request input.
 
         ``path`` is the request path as text (``/café/menu``) or, with ``raw_path=True``, the
         path's bytes (percent-decoded once, as servers do) carried as latin-1 text, as WSGI's
@@ -346,39 +346,68 @@ class CORSPolicy:
         (:func:`router_readings`). The header arguments are the raw header values, or None when
         the header is absent.
 
-        When the routers may disagree about which path this is and the rules for their readings
-        differ, the request gets no grant (``path-ambiguous``); with one rule for every path there
-        is nothing to disagree on and no check.
+        A preflight (``OPTIONS`` with ``Access-Control-Request-Method``) is decided by
+        :meth:`evaluate_preflight`, every other request by :meth:`evaluate_request`: doors that
+        already know which kind they hold call those directly.
+        """
+        if request_method is not None and method == "OPTIONS":
+            return self.evaluate_preflight(path, origin, request_method, request_headers, request_private_network, raw_path)
+        return self.evaluate_request(path, origin, raw_path)
+
+    def evaluate_request(self, path: str, origin: Optional[str] = None, raw_path: bool = False) -> Decision:
+        """Decide a request that is not a preflight: an actual CORS request, or no CORS request at all without ``Origin``.
+
+        Any method but ``OPTIONS`` is such a request, and so is an ``OPTIONS`` without
+        ``Access-Control-Request-Method``. Arguments as for :meth:`evaluate`.
+        """
+        rule = self._always_rule  # one rule for every path: every spelling gets the same answer, nothing to disagree on
+        ambiguous = False
+        if rule is None:
+            rule, ambiguous = self._rule_for_path(path, raw_path)
+            if rule is None:
+                return _uncovered(path, RequestKind.ACTUAL if origin else RequestKind.NOT_CORS)
+        if not origin:
+            # On an ambiguous path, not the rule's static always_send ACAO: it may belong to another view.
+            return rule.not_cors_on_ambiguous_path if ambiguous else rule.not_cors
+        if ambiguous:
+            return rule.refuse_ambiguous_path(False, path)
+        decision = rule.actual_decisions.get(origin)
+        if decision is None:
+            decision = rule.actual(origin)
+            if rule.cacheable and len(origin) <= MAX_ORIGIN_LENGTH:
+                _remember(rule.actual_decisions, origin, decision)
+        return decision
+
+    def evaluate_preflight(self, path: str, origin: Optional[str], request_method: str, request_headers: Optional[str] = None,
+                           request_private_network: Optional[str] = None, raw_path: bool = False) -> Decision:
+        """Decide a preflight: ``OPTIONS`` with ``Access-Control-Request-Method``. Arguments as for :meth:`evaluate`.
+
+        Without ``Origin`` it is not a CORS request (a browser always sends one with a preflight).
         """
         rule = self._always_rule
         ambiguous = False
         if rule is None:
-            # is_plain_path(path), inlined: this runs for every request on a policy with several rules
-            if path[:1] == "/" and path.isascii() and path.isprintable() and "//" not in path and "/." not in path:
-                rule = self._match_rule(path)
-            else:
-                rule, ambiguous = self._rule_for_readings(path, raw_path)
+            rule, ambiguous = self._rule_for_path(path, raw_path)
             if rule is None:
-                return _uncovered(method, path, origin, request_method)
+                return _uncovered(path, RequestKind.PREFLIGHT if origin else RequestKind.NOT_CORS)
         if not origin:
-            if ambiguous:  # not the rule's static always_send ACAO: it may belong to another view
-                return rule.not_cors_on_ambiguous_path
-            return rule.not_cors
+            return rule.not_cors_on_ambiguous_path if ambiguous else rule.not_cors
         if ambiguous:
-            return rule.refuse_ambiguous_path(request_method is not None and method == "OPTIONS", path)
-        preflight = request_method is not None and method == "OPTIONS"
-        key = (rule, origin, request_method, request_headers, request_private_network) if preflight else (rule, origin)
-        decision = self._decisions.get(key)
+            return rule.refuse_ambiguous_path(True, path)
+        key = (origin, request_method, request_headers, request_private_network)
+        decision = rule.preflight_decisions.get(key)
         if decision is None:
-            if preflight:
-                decision = rule.preflight(origin, request_method, request_headers, request_private_network)  # type: ignore[arg-type]
-            else:
-                decision = rule.actual(origin)
+            decision = rule.preflight(origin, request_method, request_headers, request_private_network)
             if rule.cacheable and len(origin) <= MAX_ORIGIN_LENGTH and len(request_headers or "") <= MAX_REMEMBERED_HEADERS_LENGTH:
-                if len(self._decisions) >= MAX_REMEMBERED_DECISIONS:
-                    self._decisions.clear()  # rotating request values can only make it miss, never grow it
-                self._decisions[key] = decision
+                _remember(rule.preflight_decisions, key, decision)
         return decision
+
+    def _rule_for_path(self, path: str, raw_path: bool) -> tuple[Optional[_CompiledRule], bool]:
+        """With several rules: the rule for ``path`` (None: no rule covers it) and whether routers may read it under another."""
+        # is_plain_path(path), inlined: this runs for every request on a policy with several rules
+        if path[:1] == "/" and path.isascii() and path.isprintable() and "//" not in path and "/." not in path:
+            return self._match_rule(path), False
+        return self._rule_for_readings(path, raw_path)
 
     def _rule_for_readings(self, path: str, raw_path: bool) -> tuple[Optional[_CompiledRule], bool]:
         """The rule for a path that is not plain, and whether routers may read it under another rule.
@@ -518,14 +547,15 @@ def _repercent(found: "re.Match[str]") -> str:
     return "%{:02X}".format(ord(found.group()) - 0xDC00)
 
 
-def _uncovered(method: str, path: str, origin: Optional[str], request_method: Optional[str]) -> Decision:
-    if not origin:
-        kind = RequestKind.NOT_CORS
-    elif request_method is not None and method == "OPTIONS":
-        kind = RequestKind.PREFLIGHT
-    else:
-        kind = RequestKind.ACTUAL
+def _uncovered(path: str, kind: RequestKind) -> Decision:
     return Decision(kind=kind, verdict=Verdict.NOT_COVERED, reason=Reason.PATH_NOT_COVERED, path=path)
+
+
+def _remember(decisions: dict[Any, Decision], key: Any, decision: Decision) -> None:
+    """Keep a decision for the next identical request; past the bound, start afresh (rotating values only make it miss)."""
+    if len(decisions) >= MAX_REMEMBERED_DECISIONS:
+        decisions.clear()
+    decisions[key] = decision
 
 
 def status_line(status: int) -> str:

@@ -33,11 +33,12 @@ if TYPE_CHECKING:
 __all__ = ["CORSMiddleware", "wrap", "import_app"]
 
 LOG = logging.getLogger("wsgi_cors")
+_INFO = logging.INFO
 RejectHook = Callable[[Decision, "WSGIEnvironment"], Any]
 _INTERNAL_ERROR_BODY = b"Internal Server Error"
 
 
-NOT_COVERED, REFUSED = Verdict.NOT_COVERED, Verdict.REFUSED
+ALLOWED, NOT_COVERED = Verdict.ALLOWED, Verdict.NOT_COVERED
 
 
 class CORSMiddleware:
@@ -118,10 +119,9 @@ class CORSMiddleware:
 
     def __call__(self, environ: "WSGIEnvironment", start_response: "StartResponse") -> Iterable[bytes]:
         policy = self._policy  # one read: a concurrent reconfigure() cannot mix two policies in one request
-        method = environ.get("REQUEST_METHOD") or "GET"
-        if method == "OPTIONS":
+        if environ.get("REQUEST_METHOD") == "OPTIONS":  # maybe a preflight: the engine tells
             decision = policy.evaluate(
-                method,
+                "OPTIONS",
                 environ.get("PATH_INFO") or "/",
                 origin=environ.get("HTTP_ORIGIN"),
                 request_method=environ.get("HTTP_ACCESS_CONTROL_REQUEST_METHOD"),
@@ -129,13 +129,13 @@ class CORSMiddleware:
                 request_private_network=environ.get("HTTP_ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK"),
                 raw_path=True,
             )
-        else:  # the Access-Control-Request-* headers only matter to a preflight
-            decision = policy.evaluate(method, environ.get("PATH_INFO") or "/", origin=environ.get("HTTP_ORIGIN"), raw_path=True)
-        verdict = decision.verdict
-        if verdict is NOT_COVERED:
-            return self.app(environ, start_response)  # no rule covers the path: not ours
-        if verdict is REFUSED:
-            self._rejected(decision, environ)
+        else:  # any other method is never a preflight
+            decision = policy.evaluate_request(environ.get("PATH_INFO", ""), environ.get("HTTP_ORIGIN"), True)
+        if decision.verdict is not ALLOWED:
+            if decision.verdict is NOT_COVERED:
+                return self.app(environ, start_response)  # no rule covers the path: not ours
+            if self.on_reject is not None or LOG.isEnabledFor(_INFO):  # somebody listens for refusals
+                self._rejected(decision, environ)
         cors_headers = decision.headers
         status = decision.status
         if status is not None:  # the engine answers this request itself (a preflight)
@@ -196,7 +196,8 @@ class CORSMiddleware:
         return [_INTERNAL_ERROR_BODY]
 
     def _rejected(self, decision: Decision, environ: "WSGIEnvironment") -> None:
-        if LOG.isEnabledFor(logging.INFO):
+        """Report a refusal: an INFO log line and the on_reject hook."""
+        if LOG.isEnabledFor(_INFO):
             LOG.info(
                 "CORS %s request rejected [%s]: %s (origin=%s method=%s path=%s)",
                 decision.kind.value,

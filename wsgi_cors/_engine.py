@@ -174,7 +174,7 @@ class _CompiledRule:
                  "allow_header_regex", "allow_private_network", "wildcard", "vary_actual", "vary_preflight", "actual_tail",
                  "wildcard_actual", "preflight_head", "preflight_max_age", "preflight_tail", "preflight_status",
                  "rejected_preflight_status", "not_cors", "not_cors_on_ambiguous_path", "any_browser_header_list", "allowed_names_superset",
-                 "cacheable", "actual_decisions", "preflight_decisions")
+                 "cacheable", "exact_decisions", "actual_decisions", "preflight_decisions")
 
     def __init__(self, settings: RuleSettings) -> None:
         self.settings = s = settings
@@ -223,6 +223,9 @@ class _CompiledRule:
         # A decision depends only on this rule and the request's CORS headers, unless an origin predicate
         # (user code, which may consult a database) takes part: then nothing is remembered.
         self.cacheable = not s.origins.predicates
+        # Exact origins' decisions, built on first use (as many as the configuration lists), and a bounded
+        # memory of the others (wildcards, regexes, refusals), which rotating request values can only make miss.
+        self.exact_decisions: dict[str, Decision] = {}
         self.actual_decisions: dict[str, Decision] = {}
         self.preflight_decisions: dict[tuple[str, str, Optional[str], Optional[str]], Decision] = {}
         # A browser's Access-Control-Request-Headers (lower-case names, comma-separated, no white space)
@@ -233,15 +236,20 @@ class _CompiledRule:
                                        if not s.allow_all_headers and s.allow_header_regex is None else None)
 
     def actual(self, origin: str) -> Decision:
-        """Decide an actual request (any request with an Origin that is not a preflight)."""
+        """Decide an actual request (any request with an Origin that is not a preflight).
+
+        Built positionally (kind, verdict, reason, offending_value, rule, headers): this runs for every
+        origin not yet remembered, so it is the cost a rotating attacker can impose.
+        """
         if origin in self.exact:
-            return Decision(kind=ACTUAL, verdict=ALLOWED, rule=self.path, headers=((ACAO, origin), *self.actual_tail))
+            decision = Decision(ACTUAL, ALLOWED, None, None, self.path, ((ACAO, origin), *self.actual_tail))
+            self.exact_decisions[origin] = decision  # bounded by the configuration, not by requests
+            return decision
         reason = self.match_beyond_exact(origin)
         if reason is None:
             headers = self.wildcard_actual if self.wildcard else ((ACAO, origin), *self.actual_tail)
-            return Decision(kind=ACTUAL, verdict=ALLOWED, rule=self.path, headers=headers)
-        return Decision(kind=ACTUAL, verdict=REFUSED, reason=_REASONS[reason], offending_value=origin, rule=self.path,
-                        headers=self.vary_actual)
+            return Decision(ACTUAL, ALLOWED, None, None, self.path, headers)
+        return Decision(ACTUAL, REFUSED, _REASONS[reason], origin, self.path, self.vary_actual)
 
     def refuse_ambiguous_path(self, preflight: bool, path: str) -> Decision:
         if preflight:
@@ -371,10 +379,10 @@ class CORSPolicy:
             return rule.not_cors_on_ambiguous_path if ambiguous else rule.not_cors
         if ambiguous:
             return rule.refuse_ambiguous_path(False, path)
-        decision = rule.actual_decisions.get(origin)
+        decision = rule.exact_decisions.get(origin) or rule.actual_decisions.get(origin)
         if decision is None:
             decision = rule.actual(origin)
-            if rule.cacheable and len(origin) <= MAX_ORIGIN_LENGTH:
+            if rule.cacheable and origin not in rule.exact and len(origin) <= MAX_ORIGIN_LENGTH:
                 _remember(rule.actual_decisions, origin, decision)
         return decision
 

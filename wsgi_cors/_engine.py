@@ -37,11 +37,11 @@ ACMA = "Access-Control-Max-Age"
 ACAPN = "Access-Control-Allow-Private-Network"
 # Fetch "CORS-preflight fetch": a refusal is best signalled by a non-ok status and no CORS headers.
 REJECTED_PREFLIGHT_STATUS = 403
-# Decisions remembered per rule and request kind: enough for the origins of a busy site, small enough (a few
-# hundred KiB per rule at most) that an attacker rotating request values costs memory nobody notices, and only
-# ever a miss.
-MAX_REMEMBERED_DECISIONS = 512
-# Only requests with values of a browser's size are remembered, so the memory above stays bounded (512 * ~1 KiB).
+# Decisions a policy remembers per request kind, shared out among its rules (at least 64 each): every origin of a
+# busy site fits (a few MiB at most), and an attacker rotating request values only ever makes it miss.
+MAX_REMEMBERED_DECISIONS = 4096
+MIN_REMEMBERED_PER_RULE = 64
+# Only requests with values of a browser's size are remembered, so that memory stays bounded.
 MAX_REMEMBERED_HEADERS_LENGTH = 512
 
 
@@ -174,7 +174,7 @@ class _CompiledRule:
                  "allow_header_regex", "allow_private_network", "wildcard", "vary_actual", "vary_preflight", "actual_tail",
                  "wildcard_actual", "preflight_head", "preflight_max_age", "preflight_tail", "preflight_status",
                  "rejected_preflight_status", "not_cors", "not_cors_on_ambiguous_path", "any_browser_header_list", "allowed_names_superset",
-                 "cacheable", "exact_decisions", "actual_decisions", "preflight_decisions")
+                 "cacheable", "exact_decisions", "actual_decisions", "preflight_decisions", "remember_limit")
 
     def __init__(self, settings: RuleSettings) -> None:
         self.settings = s = settings
@@ -228,6 +228,7 @@ class _CompiledRule:
         self.exact_decisions: dict[str, Decision] = {}
         self.actual_decisions: dict[str, Decision] = {}
         self.preflight_decisions: dict[tuple[str, str, Optional[str], Optional[str]], Decision] = {}
+        self.remember_limit = MAX_REMEMBERED_DECISIONS  # the policy shares the budget out among its rules
         # A browser's Access-Control-Request-Headers (lower-case names, comma-separated, no white space)
         # is checked in C-level passes: a character-class regex when any name is allowed, a subset test
         # against the allowed names otherwise. Anything else takes the general, bounded parser.
@@ -333,6 +334,8 @@ class CORSPolicy:
         self._rules = tuple(rule.target for rule in matcher.ordered)
         self._match_rule = matcher.match
         self._always_rule = matcher.always  # the rule covering every path, when there is one (the default "/*")
+        for rule in self._rules:
+            rule.remember_limit = max(MIN_REMEMBERED_PER_RULE, MAX_REMEMBERED_DECISIONS // len(self._rules))
         self.intercept_exceptions = settings.intercept_exceptions
 
     def evaluate(
@@ -379,11 +382,11 @@ class CORSPolicy:
             return rule.not_cors_on_ambiguous_path if ambiguous else rule.not_cors
         if ambiguous:
             return rule.refuse_ambiguous_path(False, path)
-        decision = rule.exact_decisions.get(origin) or rule.actual_decisions.get(origin)
+        decision = rule.actual_decisions.get(origin)
         if decision is None:
-            decision = rule.actual(origin)
-            if rule.cacheable and origin not in rule.exact and len(origin) <= MAX_ORIGIN_LENGTH:
-                _remember(rule.actual_decisions, origin, decision)
+            decision = rule.exact_decisions.get(origin) or rule.actual(origin)
+            if rule.cacheable and len(origin) <= MAX_ORIGIN_LENGTH:
+                _remember(rule.actual_decisions, origin, decision, rule.remember_limit)
         return decision
 
     def evaluate_preflight(self, path: str, origin: Optional[str], request_method: str, request_headers: Optional[str] = None,
@@ -407,7 +410,7 @@ class CORSPolicy:
         if decision is None:
             decision = rule.preflight(origin, request_method, request_headers, request_private_network)
             if rule.cacheable and len(origin) <= MAX_ORIGIN_LENGTH and len(request_headers or "") <= MAX_REMEMBERED_HEADERS_LENGTH:
-                _remember(rule.preflight_decisions, key, decision)
+                _remember(rule.preflight_decisions, key, decision, rule.remember_limit)
         return decision
 
     def _rule_for_path(self, path: str, raw_path: bool) -> tuple[Optional[_CompiledRule], bool]:
@@ -559,9 +562,9 @@ def _uncovered(path: str, kind: RequestKind) -> Decision:
     return Decision(kind=kind, verdict=Verdict.NOT_COVERED, reason=Reason.PATH_NOT_COVERED, path=path)
 
 
-def _remember(decisions: dict[Any, Decision], key: Any, decision: Decision) -> None:
+def _remember(decisions: dict[Any, Decision], key: Any, decision: Decision, limit: int) -> None:
     """Keep a decision for the next identical request; past the bound, start afresh (rotating values only make it miss)."""
-    if len(decisions) >= MAX_REMEMBERED_DECISIONS:
+    if len(decisions) >= limit:
         decisions.clear()
     decisions[key] = decision
 

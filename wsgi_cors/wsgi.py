@@ -137,9 +137,8 @@ class CORSMiddleware:
             if self.on_reject is not None or LOG.isEnabledFor(_INFO):  # somebody listens for refusals
                 self._rejected(decision, environ)
         cors_headers = decision.headers
-        status = decision.status
-        if status is not None:  # the engine answers this request itself (a preflight)
-            status_text, empty_body_headers = _EMPTY_RESPONSES.get(status) or _empty_response(status)
+        if decision.status is not None:  # the engine answers this request itself (a preflight)
+            status_text, empty_body_headers = _EMPTY_RESPONSES.get(decision.status) or _empty_response(decision.status)
             start_response(status_text, [*cors_headers, *empty_body_headers])
             return []
 

@@ -216,7 +216,7 @@ def _check_combinations(values: Mapping[str, Any], where: Callable[[str], Locati
                          f"{text!r} admits a plain-http origin with credentials: anyone on the network path can inject script "
                          "into it and read your responses", "use the https:// origin")
     for entry in _regex_entries(shown_origins):
-        source = entry.pattern if isinstance(entry, re.Pattern) else entry
+        source = entry
         fix = glob_looking_star(source)
         if fix is None:
             continue
@@ -290,13 +290,14 @@ def _admits_any_website(origins: OriginMatcher, shown: Any, checks: _Checks) -> 
     return None
 
 
-def _regex_entries(shown: Any) -> list[Any]:
-    """The entries of an ``origins`` option taken as regexes (not ``*``, not wildcard patterns): strings and compiled patterns."""
+def _regex_entries(shown: Any) -> list[str]:
+    """The string entries of an ``origins`` option taken as regexes with a ``*`` (not ``*``, not wildcard patterns).
+
+    A compiled pattern states regex intent (it is the fix the glob warning offers), so it is not second-guessed here;
+    it gets every other regex warning (an unescaped '.', plain http with credentials, the attacker probes)."""
     entries = shown if isinstance(shown, list) else [shown]
-    return [entry for entry in entries
-            if (isinstance(entry, re.Pattern) and isinstance(entry.pattern, str))
-            or (isinstance(entry, str) and entry not in ("*", ".*") and "*" in entry
-                and not _WILDCARD_SHAPE_RE.fullmatch(entry) and not REGEX_HINT_CHARACTERS.isdisjoint(entry))]
+    return [entry for entry in entries if isinstance(entry, str) and entry not in ("*", ".*") and "*" in entry
+            and not _WILDCARD_SHAPE_RE.fullmatch(entry) and not REGEX_HINT_CHARACTERS.isdisjoint(entry)]
 
 
 def build_settings(options: Mapping[str, Any], *, schema: Iterable[Option] = OPTIONS) -> Settings:

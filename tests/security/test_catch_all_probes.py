@@ -1,4 +1,4 @@
-"""Catch-all regexes and predicates with credentials (issue 9 item 3): probed with attacker origins, refused on a match.
+"""Catch-all regexes and predicates with credentials: probed with attacker origins, refused on a match.
 
 ``https://[\\w.-]+`` admits every https site, so with ``supports_credentials=True`` any page reads
 responses sent with the user's cookies. The old probes always carried a port or a reserved TLD, so

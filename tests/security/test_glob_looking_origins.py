@@ -1,4 +1,4 @@
-"""Glob-looking origin strings that silently become regexes (issue 9, "Also decide").
+"""Glob-looking origin strings that silently become regexes.
 
 Only ``scheme://*.domain[:port|:*]`` and ``scheme://host:*`` are wildcard patterns; any other string with a
 ``*`` is a regex (Flask-CORS's rule). ``https://*.*.example.com`` then means "https:/", any number of "/",

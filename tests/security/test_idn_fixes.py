@@ -1,4 +1,4 @@
-"""IDN fixes name what the browser sends (issue 9 item 6): UTS #46, non-transitional, as the URL standard.
+"""IDN fixes name what the browser sends: UTS #46, non-transitional, as the URL standard.
 
 A browser on ``faß.de`` sends ``Origin: https://xn--fa-hia.de`` (URL standard "domain to ASCII": UTS #46 with
 Transitional_Processing=false). Python's ``"idna"`` codec is IDNA 2003 and maps ß to ss, so the old fix told the

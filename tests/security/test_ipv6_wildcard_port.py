@@ -1,4 +1,4 @@
-"""IPv6 literals in wildcard ports (issue 9 item 14): ``http://[::1]:*`` is a wildcard pattern, not a regex.
+"""IPv6 literals in wildcard ports: ``http://[::1]:*`` is a wildcard pattern, not a regex.
 
 The wildcard shape left out ``[``, so ``http://[::1]:*`` was compiled as a regex: ``[::1]`` a character class,
 ``:*`` any number of colons. It admitted ``http://1`` and never ``http://[::1]:8080``. It is now the

@@ -108,7 +108,7 @@ def test_range_is_safelisted_only_for_a_single_range_with_a_start_not_after_its_
 
 
 def test_range_bytes_5_1_makes_the_browser_send_a_preflight() -> None:
-    """ "parse a single range header value": 5 > 1 is failure, so Range is a CORS-unsafe name (issue 9 item 12)."""
+    """ "parse a single range header value": 5 > 1 is failure, so Range is a CORS-unsafe name."""
     assert unsafe(("Range", "bytes=5-1")) == ("range",)
     assert needs_preflight("GET", [("Range", "bytes=5-1")])
     assert not needs_preflight("GET", [("Range", "bytes=1-5")])

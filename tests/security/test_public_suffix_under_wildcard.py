@@ -1,4 +1,4 @@
-"""Public suffixes under a wildcard, and regexes over public suffixes (issue 9 item 4), checked against the real list.
+"""Public suffixes under a wildcard, and regexes over public suffixes, checked against the real list.
 
 (a) ``r"https://[a-z0-9-]+\\.github\\.io"`` or ``r"https://.*\\.com"`` with credentials admits any GitHub Pages
 site or any .com: refused like ``https://*.github.io``, with the same opt-in (allow_public_suffix_wildcards).

@@ -86,7 +86,7 @@ def test_wildcard_answer_is_star_for_every_admitted_origin_and_varies_on_origin(
 @pytest.mark.parametrize("first", [{"Origin": "null"}, {"Origin": "https://APP.example.com"}, {"Origin": TRUSTED + "/"}],
                          ids=["null", "upper-case", "trailing-slash"])
 def test_a_refused_origin_through_a_cache_does_not_break_the_wildcard_for_everyone(first: dict[str, str]) -> None:
-    """Cache poisoning under send_wildcard (issue 9): one request with Origin: null or a malformed origin through a CDN
+    """Cache poisoning under send_wildcard: one request with Origin: null or a malformed origin through a CDN
     must not make the CDN serve the refusal, without ACAO, to every site."""
     cache = SharedCache(CORSMiddleware(hello_app, origins="*", send_wildcard=True))
     poisoned = cache.fetch("GET", "/rates", first)
@@ -117,7 +117,7 @@ def test_the_wildcard_sent_without_origin_is_not_replayed_on_an_ambiguous_path()
 
 def test_a_refused_private_network_preflight_through_a_cache_does_not_refuse_the_plain_one() -> None:
     """Missing Vary: with private network access off, 'Access-Control-Request-Private-Network: true' gets 403 and its absence
-    200; the preflight's Vary names the header, so a cache keeps the two apart (issue 9, "Also decide")."""
+    200; the preflight's Vary names the header, so a cache keeps the two apart."""
     cache = SharedCache(CORSMiddleware(hello_app, origins=[TRUSTED]))
     request = {"Origin": TRUSTED, "Access-Control-Request-Method": "PUT"}
     assert cache.fetch("OPTIONS", "/", {**request, "Access-Control-Request-Private-Network": "true"}).code == 403

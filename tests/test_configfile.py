@@ -10,7 +10,16 @@ from typing import Any
 import pytest
 from webtest import TestApp
 
-from wsgi_cors import ConfigError, ConfigProblem, CORSConfigWarning, CORSMiddleware, CORSPolicy, Location, ShadowedRuleWarning, wrap
+from wsgi_cors import (
+    ConfigError,
+    ConfigProblem,
+    CORSConfigWarning,
+    CORSMiddleware,
+    CORSPolicy,
+    Location,
+    ShadowedRuleWarning,
+    wrap,
+)
 from wsgi_cors import _problems as codes
 from wsgi_cors._config import KNOWN_OPTIONS
 from wsgi_cors._configfile import (

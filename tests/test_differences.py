@@ -11,7 +11,6 @@ from tests.conftest import ORIGIN, RecordingApp, cors_client, cors_headers, pref
 from wsgi_cors import ConfigError, CORSPolicy, Location, ShadowedRuleWarning
 from wsgi_cors._problems import CREDENTIALS_ANY_ORIGIN, CREDENTIALS_CATCH_ALL, CREDENTIALS_EXPOSE_WILDCARD, SHADOWED_RULE
 
-
 # Origin regexes match the whole origin ----------------------------------------------------
 
 @pytest.mark.parametrize("pattern", [r"https://app\.example\.com", re.compile(r"https://app\.example\.com")])

@@ -13,8 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from wsgi_cors import ConfigError, Location
-from wsgi_cors import _cli, _config, _configfile
+from wsgi_cors import ConfigError, Location, _cli, _config, _configfile
 from wsgi_cors import _problems as codes
 from wsgi_cors import _validators as check
 from wsgi_cors._options import OPTIONS, Option, Scope, ValueKind, by_name, defaults, from_text, names, readme_table

@@ -33,10 +33,10 @@ from ._configfile import (
     load_config,
     split_list,
 )
+from ._engine import status_line
+from ._escaping import printable
 from ._options import OPTIONS, Option, ValueKind
 from .errors import ConfigError, ConfigProblem
-from ._escaping import printable
-from ._engine import status_line
 from .testing import simulate
 
 __all__ = ["main", "build_parser", "EXIT_OK", "EXIT_BLOCKED", "EXIT_USAGE"]

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import functools
 import re
 import sys
 import warnings
@@ -216,16 +217,15 @@ def _check_combinations(values: Mapping[str, Any], where: Callable[[str], Locati
                          f"{text!r} admits a plain-http origin with credentials: anyone on the network path can inject script "
                          "into it and read your responses", "use the https:// origin")
     for entry in _regex_entries(shown_origins):
-        source = entry
-        fix = glob_looking_star(source)
-        if fix is None:
+        glob_fix = glob_looking_star(entry)
+        if glob_fix is None:
             continue
-        problem = f"'*' is used as a glob in {source!r}, but this is not the shape of a wildcard pattern, so it is read as a regex"
+        problem = f"'*' is used as a glob in {entry!r}, but this is not the shape of a wildcard pattern, so it is read as a regex"
         if credentials:
             problems.add(kinds.CREDENTIALS_GLOB_REGEX, origin_at(entry), entry,
-                         problem + ", which admits origins you did not mean with the user's cookies", fix)
+                         problem + ", which admits origins you did not mean with the user's cookies", glob_fix)
         else:
-            problems.add(kinds.GLOB_REGEX, origin_at(entry), entry, problem + " that admits origins you did not mean", fix)
+            problems.add(kinds.GLOB_REGEX, origin_at(entry), entry, problem + " that admits origins you did not mean", glob_fix)
     if values["allow_private_network"]:
         everyone = _admits_any_website(origins, shown_origins, checks)
         if everyone is not None:
@@ -300,6 +300,15 @@ def _regex_entries(shown: Any) -> list[str]:
             and not _WILDCARD_SHAPE_RE.fullmatch(entry) and not REGEX_HINT_CHARACTERS.isdisjoint(entry)]
 
 
+def _top_level(name: str) -> Location:
+    return Location(option=name)
+
+
+def _in_rule(rule: Any, own: Optional[frozenset[str]], name: str) -> Location:
+    """An option of a rule: its own (``resources['/api/*'].max_age``), or inherited from the top level when ``own`` lacks it."""
+    return Location(option=name, rule=rule if own is None or name in own else None)
+
+
 def build_settings(options: Mapping[str, Any], *, schema: Iterable[Option] = OPTIONS) -> Settings:
     """Validate keyword options into :class:`Settings`; raise ConfigError listing every problem, warn about smells.
 
@@ -320,23 +329,22 @@ def build_settings(options: Mapping[str, Any], *, schema: Iterable[Option] = OPT
             fields, policy_shown[option.name] = option.validate(option.name, value, Location(option=option.name), problems)
             policy_values.update(fields)
 
-    top_values = _validate_rule_options(top, schema, lambda name: Location(option=name), problems)
+    top_values = _validate_rule_options(top, schema, _top_level, problems)
     rules: list[PathRule[RuleSettings]] = []
     seen_combination_problems: set[tuple[Location, str, str]] = set()
     for index, (pattern, overrides) in enumerate(policy_values["resources"]):
         key = rule_key(pattern)
         _check_names(overrides, schema, key, problems)
         own = frozenset(name for name in overrides if name in rule_names)
-        where: Callable[[str], Location] = lambda name: Location(option=name)
+        where: Callable[[str], Location] = _top_level
         if own:
             before = len(problems.errors), len(problems.warnings)
             merged = {**top, **{name: overrides[name] for name in own}}
-            values = _validate_rule_options(merged, schema, lambda name: Location(option=name, rule=key if name in own else None),
-                                            problems)
+            values = _validate_rule_options(merged, schema, functools.partial(_in_rule, key, own), problems)
             # Problems of inherited top-level options were already reported once; keep only the rule's own.
             problems.errors[before[0]:] = [found for found in problems.errors[before[0]:] if found.location.rule is not None]
             problems.warnings[before[1]:] = [found for found in problems.warnings[before[1]:] if found[1].location.rule is not None]
-            where = lambda name: Location(option=name, rule=key)  # noqa: E731 - the rule's combination problems name it
+            where = functools.partial(_in_rule, key, None)  # the rule's combination problems name it
         else:
             values = top_values
         before = len(problems.errors), len(problems.warnings)

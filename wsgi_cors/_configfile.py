@@ -39,11 +39,11 @@ import tomli_w
 
 from . import _problems as kinds
 from ._config import KNOWN_OPTIONS, user_stacklevel
+from ._engine import CORSPolicy
+from ._escaping import printable
 from ._options import OPTIONS, Option, ValueKind, by_name, from_text, names
 from ._problems import Kind
 from .errors import ConfigError, ConfigProblem, CORSConfigWarning, Location
-from ._escaping import printable
-from ._engine import CORSPolicy
 
 if sys.version_info >= (3, 11):
     import tomllib

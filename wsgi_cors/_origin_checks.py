@@ -29,20 +29,20 @@ from typing import Any, Callable, Iterable, Optional, Pattern
 import idna
 
 from . import _problems as kinds
-from ._problems import Kind, Problems
-from .errors import Location
 from ._origins import (
-    DEFAULT_PORTS,
     _HOST,
+    DEFAULT_PORTS,
     MAX_ORIGIN_LENGTH,
-    OriginPredicate,
     REGEX_HINT_CHARACTERS,
     OriginMatcher,
+    OriginPredicate,
     _combinable,
     _combine,
     dotted_literal_suffix,
     split_origin,
 )
+from ._problems import Kind, Problems
+from .errors import Location
 
 __all__ = ["parse_origins", "insecure_origins", "suggest_origin"]
 

@@ -104,8 +104,9 @@ def test_catch_all_regex_without_credentials_is_accepted() -> None:
 
 def test_catch_all_in_a_path_rule_with_credentials_is_refused() -> None:
     """Catch-all probes: the check applies per path rule."""
-    with pytest.raises(ConfigError, match="anyone can set up"):
+    with pytest.raises(ConfigError) as raised:
         CORSPolicy(resources={r"/api/.*": {"origins": [r"https://[^:/]+"], "supports_credentials": True}})
+    assert {problem.code for problem in raised.value.problems} & {kinds.CREDENTIALS_CATCH_ALL.code}
 
 
 # --- Probe properties: against generated allow-lists and catch-alls -----------------------------------------------

@@ -8,6 +8,7 @@ ever shown through the bounded ``display``.
 
 from __future__ import annotations
 
+
 from wsgi_cors import CORSMiddleware, CORSPolicy
 from wsgi_cors._origins import MAX_ORIGIN_LENGTH
 

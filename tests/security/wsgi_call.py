@@ -6,8 +6,9 @@ as a browser sees it; the iterable is always closed, as PEP 3333 requires of a s
 
 from __future__ import annotations
 
-import io
 import tracemalloc
+
+import io
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Mapping, Optional
 

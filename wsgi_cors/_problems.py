@@ -100,7 +100,7 @@ NO_ORIGINS = _warning(3, "an empty origins list: no cross-origin request is allo
 UNESCAPED_DOT = _warning(4, "an origin regex (string or compiled) with an unescaped '.', which matches any character")
 CREDENTIALS_NULL = _warning(5, "'null' with credentials: any sandboxed iframe would read responses", InsecureConfigWarning)
 CREDENTIALS_PLAIN_HTTP = _warning(6, "a plain-http origin (exact, wildcard or regex) with credentials", InsecureConfigWarning)
-GLOB_REGEX = _warning(7, "a glob-looking origin string (or compiled pattern) that became a regex")
+GLOB_REGEX = _warning(7, "a glob-looking origin string that became a regex (a compiled pattern is taken as meant)")
 SEND_WILDCARD_UNUSED = _warning(8, "send_wildcard without origins='*' has no effect")
 NO_VARY = _warning(9, "vary_header=False: caches may replay one origin's answer to another", MissingVaryWarning)
 SHADOWED_RULE = _warning(10, "a path rule that can never match: a rule that wins over it covers every path it does", ShadowedRuleWarning)

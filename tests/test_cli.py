@@ -213,7 +213,7 @@ def test_an_invalid_configuration_is_a_usage_error_listing_the_problems(tmp_path
     assert err == textwrap.dedent(f"""\
         error: invalid CORS configuration (1 problem):
           {tmp_path / 'bad.toml'}, line 1: origins[0] = 'app.example.com'
-            problem: an origin needs a scheme ('https://' or 'http://')
+            problem: an origin needs a scheme ('https://' or 'http://') (wsgi_cors.E022)
             fix:     write 'https://app.example.com'
         """)
 
@@ -273,13 +273,13 @@ def test_lint_prints_every_problem_with_its_fix(tmp_path: Path, monkeypatch: pyt
     assert out == textwrap.dedent("""\
         error: invalid CORS configuration (3 problems):
           bad.toml, line 2: supports_credential = True
-            problem: unknown option
+            problem: unknown option (wsgi_cors.E001)
             fix:     did you mean supports_credentials=?
           bad.toml, line 1: origins[0] = 'https://app.example.com/'
-            problem: browsers never send a trailing slash in Origin
+            problem: browsers never send a trailing slash in Origin (wsgi_cors.E023)
             fix:     write 'https://app.example.com'
           bad.toml, line 6: resources['/api/*'].max_age = 'ten minutes'
-            problem: max_age must be a whole number of seconds
+            problem: max_age must be a whole number of seconds (wsgi_cors.E013)
             fix:     write max_age=600
         """)
 
@@ -304,7 +304,7 @@ def test_lint_a_missing_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, ca
     monkeypatch.chdir(tmp_path)
     status, out, _ = run(capsys, "lint", "missing.toml")
     assert status == 1
-    assert "  config file = 'missing.toml'\n    problem: cannot read the configuration file (No such file or directory)" in out
+    assert "  config file = 'missing.toml'\n    problem: cannot read the configuration file (No such file or directory) (wsgi_cors.E033)" in out
 
 
 # --- serve ---------------------------------------------------------------------------------------

@@ -10,7 +10,17 @@ from typing import Any
 import pytest
 from webtest import TestApp
 
-from wsgi_cors import ConfigError, ConfigProblem, CORSConfigWarning, CORSMiddleware, CORSPolicy, ShadowedRuleWarning, wrap
+from wsgi_cors import (
+    ConfigError,
+    ConfigProblem,
+    CORSConfigWarning,
+    CORSMiddleware,
+    CORSPolicy,
+    Location,
+    ShadowedRuleWarning,
+    wrap,
+)
+from wsgi_cors import _problems as codes
 from wsgi_cors._config import KNOWN_OPTIONS
 from wsgi_cors._configfile import (
     BOOLEAN_OPTIONS,
@@ -119,7 +129,7 @@ def test_an_unknown_key_names_the_file_and_line_and_the_near_name(tmp_path: Path
     """)
     problem = only_problem(path)
     assert problem.where == f"{path}, line 2: orgins"
-    assert (problem.problem, problem.fix) == ("unknown option", "did you mean origins=?")
+    assert (problem.code, problem.location.option, problem.fix) == (codes.UNKNOWN_OPTION.code, "orgins", "did you mean origins=?")
 
 
 def test_a_bad_option_inside_a_resources_table_names_its_line(tmp_path: Path) -> None:
@@ -134,7 +144,8 @@ def test_a_bad_option_inside_a_resources_table_names_its_line(tmp_path: Path) ->
         methods = ["GET", "TRACE"]
     """)
     problem = only_problem(path)
-    assert problem.where == f"{path}, line 8: resources['/api/*'].methods"
+    assert problem.where == f"{path}, line 8: resources['/api/*'].methods[1]"
+    assert (problem.code, problem.location) == (codes.FORBIDDEN_METHOD.code, Location("methods", "/api/*", 1, f"{path}, line 8"))
     assert problem.value == "TRACE"
 
 
@@ -147,6 +158,7 @@ def test_a_bad_item_of_a_multi_line_array_names_the_item_line(tmp_path: Path) ->
     """)
     problem = only_problem(path)
     assert problem.where == f"{path}, line 3: origins[1]"
+    assert problem.code == codes.ORIGIN_WITHOUT_SCHEME.code
     assert problem.fix == "write 'http://localhost:3000'"
 
 
@@ -156,6 +168,8 @@ def test_every_problem_in_file_and_environment_is_reported_at_once(tmp_path: Pat
         max_age = -1
     """)
     found = problems_of(path, environ={"WSGI_CORS_SEND_WILDCARD": "maybe"})
+    assert [problem.code for problem in found] == [
+        codes.VARIABLE_NOT_BOOLEAN.code, codes.ORIGIN_WITHOUT_SCHEME.code, codes.NEGATIVE_MAX_AGE.code]
     assert [problem.where for problem in found] == [
         "environment variable WSGI_CORS_SEND_WILDCARD",
         f"{path}, line 1: origins[0]",
@@ -170,6 +184,7 @@ def test_a_resources_table_without_path_is_an_error(tmp_path: Path) -> None:
     """)
     problem = only_problem(path)
     assert problem.where == f"{path}, line 1: resources[0].path"
+    assert problem.code == codes.RULE_WITHOUT_PATH.code
     assert problem.fix == 'add path = "/api/*" (a string) to this table'
 
 
@@ -184,7 +199,8 @@ def test_two_tables_for_the_same_path_are_an_error(tmp_path: Path) -> None:
     """)
     problem = only_problem(path)
     assert problem.where == f"{path}, line 5: resources['/api/*']"
-    assert problem.problem == "a second rule for the same path (the first is at line 1)"
+    assert problem.code == codes.DUPLICATE_RULE.code
+    assert "at line 1" in problem.problem  # where the first one is
 
 
 def test_a_table_of_tables_for_resources_is_refused_with_the_array_form_as_fix(tmp_path: Path) -> None:
@@ -194,6 +210,7 @@ def test_a_table_of_tables_for_resources_is_refused_with_the_array_form_as_fix(t
     """)
     problem = only_problem(path)
     assert problem.where == f"{path}, line 1: resources"
+    assert problem.code == codes.RESOURCES_TABLE.code
     assert problem.fix.startswith("[[resources]] then path = ")
 
 
@@ -205,20 +222,20 @@ def test_a_toml_syntax_error_names_the_line(tmp_path: Path) -> None:
     problem = only_problem(path)
     assert problem.where == f"{path}, line 2"
     assert problem.value == "max_age = 600"
-    assert problem.problem.startswith("not valid TOML: ")
+    assert problem.code == codes.INVALID_TOML.code
 
 
 def test_a_missing_file_says_where_it_was_looked_for(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     problem = only_problem("nowhere.toml")
-    assert (problem.where, problem.value) == ("config file", "nowhere.toml")
+    assert (problem.code, problem.where, problem.value) == (codes.UNREADABLE_FILE.code, "config file", "nowhere.toml")
     assert problem.fix.endswith(str(tmp_path / "nowhere.toml"))
 
 
 def test_a_file_that_is_not_utf8_is_an_error(tmp_path: Path) -> None:
     path = tmp_path / "cors.toml"
     path.write_bytes(b'origins = "https://caf\xe9.example"\n')
-    assert only_problem(path).problem == "a TOML file must be UTF-8"
+    assert only_problem(path).code == codes.FILE_NOT_UTF8.code
 
 
 def test_warnings_name_the_file_and_line(tmp_path: Path) -> None:
@@ -226,8 +243,10 @@ def test_warnings_name_the_file_and_line(tmp_path: Path) -> None:
         origins = "https://app.example.com"
         max_age = 86400
     """)
-    with pytest.warns(CORSConfigWarning, match=rf"^{path}, line 2: max_age=86400: Chromium caps"):
+    with pytest.warns(CORSConfigWarning, match=rf"^{path}, line 2: max_age=86400: ") as caught:
         load_policy(path, environ={})
+    problem = caught[0].message.problem  # type: ignore[union-attr]
+    assert (problem.code, problem.location) == (codes.MAX_AGE_ABOVE_CAP.code, Location("max_age", source=f"{path}, line 2"))
 
 
 def test_a_shadowed_rule_warning_names_the_line_of_the_rule_that_never_matches(tmp_path: Path) -> None:
@@ -238,8 +257,10 @@ def test_a_shadowed_rule_warning_names_the_line_of_the_rule_that_never_matches(t
         [[resources]]
         path = "/api/(a|b)"
     """)
-    with pytest.warns(ShadowedRuleWarning, match=rf"^{path}, line 4: resources\['/api/\(a\|b\)'\] can never match"):
+    with pytest.warns(ShadowedRuleWarning, match=rf"^{path}, line 4: resources\['/api/\(a\|b\)'\]") as caught:
         load_policy(path, environ={})
+    problem = caught[0].message.problem  # type: ignore[union-attr]
+    assert (problem.code, problem.location) == (codes.SHADOWED_RULE.code, Location(rule="/api/(a|b)", source=f"{path}, line 4"))
 
 
 def test_load_options_leaves_warnings_to_the_policy_built_from_them(tmp_path: Path) -> None:
@@ -275,7 +296,7 @@ def test_boolean_variables_accept_the_usual_spellings(text: str, value: bool) ->
 
 def test_a_boolean_variable_with_another_value_is_an_error_naming_it() -> None:
     problem = only_problem(environ={"WSGI_CORS_SUPPORTS_CREDENTIALS": "enabled"})
-    assert problem.where == "environment variable WSGI_CORS_SUPPORTS_CREDENTIALS"
+    assert (problem.code, problem.where) == (codes.VARIABLE_NOT_BOOLEAN.code, "environment variable WSGI_CORS_SUPPORTS_CREDENTIALS")
     assert problem.fix == ("write WSGI_CORS_SUPPORTS_CREDENTIALS=true or WSGI_CORS_SUPPORTS_CREDENTIALS=false "
                            "(1/0 and yes/no work too)")
 
@@ -288,17 +309,19 @@ def test_integer_variables_become_ints() -> None:
 def test_a_bad_value_keeps_the_validators_explanation_and_names_the_variable() -> None:
     problem = only_problem(environ={"WSGI_CORS_ORIGINS": "https://app.example.com/"})
     assert problem.where == "environment variable WSGI_CORS_ORIGINS: origins"
+    assert problem.code == codes.ORIGIN_WITH_PATH.code
     assert problem.fix == "write 'https://app.example.com'"
 
 
 def test_an_unknown_variable_suggests_the_near_one() -> None:
     problem = only_problem(environ={"WSGI_CORS_ORIGIN": ORIGIN})
-    assert (problem.where, problem.problem, problem.fix) == (
-        "environment variable WSGI_CORS_ORIGIN", "not a wsgi_cors setting", "did you mean WSGI_CORS_ORIGINS?")
+    assert (problem.code, problem.where, problem.fix) == (
+        codes.UNKNOWN_VARIABLE.code, "environment variable WSGI_CORS_ORIGIN", "did you mean WSGI_CORS_ORIGINS?")
 
 
 def test_an_empty_variable_is_an_error_rather_than_a_silent_default() -> None:
     problem = only_problem(environ={"WSGI_CORS_ORIGINS": ""})
+    assert problem.code == codes.EMPTY_VARIABLE.code
     assert problem.fix == "unset WSGI_CORS_ORIGINS to use the default, or give it a value"
 
 
@@ -344,7 +367,7 @@ def test_variables_override_the_file_and_keywords_override_both(tmp_path: Path) 
 def test_a_problem_with_an_overridden_value_is_not_blamed_on_the_file(tmp_path: Path) -> None:
     path = write(tmp_path, 'origins = "https://file.example.com"\n')
     problem = only_problem(path, overrides={"origins": "file.example.com"})
-    assert problem.where == "origins"
+    assert problem.location == Location("origins")
 
 
 def test_sources_list_what_the_configuration_came_from(tmp_path: Path) -> None:

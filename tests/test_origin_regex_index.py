@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import re
 
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from wsgi_cors import CORSPolicy
 from wsgi_cors._origins import dotted_literal_suffix, is_serialized_origin
+
+from .fuzz.strategies import fuzz_settings
 
 PATTERNS = [
     r"https://[a-z]+\.example\.com",
@@ -37,7 +39,7 @@ def test_the_fixed_dotted_ending_is_read_from_the_regex() -> None:
                                          ".example.com", None, ".case.test", ".CASE.test"]
 
 
-@settings(max_examples=300, deadline=None, derandomize=True)
+@fuzz_settings(300)
 @given(origin=origins)
 def test_indexed_regex_matching_equals_trying_every_regex(origin: str) -> None:
     policy = CORSPolicy(origins=PATTERNS)

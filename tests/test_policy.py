@@ -14,7 +14,7 @@ ORIGIN = "https://app.example.com"
 
 
 ENGINE_MODULES = ("_engine", "_config", "_origins", "_origin_checks", "_origin_probes", "_publicsuffix", "_regex", "_headers", "_paths",
-                  "errors", "_escaping")
+                  "errors", "_escaping", "_options", "_validators", "_problems")
 
 
 def imported_modules(module: str) -> set[str]:
@@ -25,7 +25,10 @@ def imported_modules(module: str) -> set[str]:
         if isinstance(node, ast.Import):
             names.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom):
-            names.add(("wsgi_cors." if node.level else "") + (node.module or ""))
+            if node.level and node.module is None:  # from . import _problems
+                names.update(f"wsgi_cors.{alias.name}" for alias in node.names)
+            else:
+                names.add(("wsgi_cors." if node.level else "") + (node.module or ""))
     return names
 
 

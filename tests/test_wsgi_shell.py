@@ -7,11 +7,13 @@ import warnings
 from typing import Any, Optional
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from wsgi_cors import CORSMiddleware, CORSPolicy, InsecureConfigWarning
 from wsgi_cors._headers import merge_headers
+
+from .fuzz.strategies import fuzz_settings
 
 APP_HEADERS = [("Content-Type", "text/plain"), ("Vary", "Accept-Encoding"), ("Access-Control-Allow-Origin", "*")]
 POLICY_OPTIONS: list[dict[str, Any]] = [
@@ -52,8 +54,7 @@ paths = st.sampled_from(["/", "/api/x", "//api/x", "/other", "/api//x", "/api/..
 
 
 @pytest.mark.parametrize("listening", ["nobody", "logging", "hook"])
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
-          derandomize=True)
+@fuzz_settings(150, with_fixtures=True)
 @given(index=st.integers(0, len(POLICY_OPTIONS) - 1), origin=origins, method=methods, path=paths)
 def test_the_headers_sent_are_the_engines_decision(listening: str, index: int, origin: Optional[str], method: str, path: str) -> None:
     policy = POLICIES[index]

@@ -19,6 +19,7 @@ from .errors import (
     ConfigProblem,
     CORSConfigWarning,
     InsecureConfigWarning,
+    Location,
     MissingVaryWarning,
     ShadowedRuleWarning,
 )
@@ -33,6 +34,7 @@ __all__ = [
     "Verdict",
     "ConfigError",
     "ConfigProblem",
+    "Location",
     "CORSConfigWarning",
     "InsecureConfigWarning",
     "MissingVaryWarning",

@@ -27,18 +27,16 @@ from typing import Any, Callable, Optional, Sequence, TextIO
 
 from . import CORSMiddleware, import_app
 from ._configfile import (
-    BOOLEAN_OPTIONS,
-    INTEGER_OPTIONS,
-    LIST_OPTIONS,
     OVERRIDES_SOURCE,
     LoadedConfig,
     dump_toml,
     load_config,
     split_list,
 )
-from .errors import ConfigError, ConfigProblem
-from ._escaping import printable
 from ._engine import status_line
+from ._escaping import printable
+from ._options import OPTIONS, Option, ValueKind
+from .errors import ConfigError, ConfigProblem
 from .testing import simulate
 
 __all__ = ["main", "build_parser", "EXIT_OK", "EXIT_BLOCKED", "EXIT_USAGE"]
@@ -47,25 +45,8 @@ EXIT_OK = 0
 EXIT_BLOCKED = 1  # check: a browser would block the request; lint: the file has errors
 EXIT_USAGE = 2  # argparse's own status for a bad command line; also a configuration that cannot load
 
-# One line per option for --help, in the order the README's configuration reference uses.
-OPTION_HELP = {
-    "origins": "origins allowed to read responses: 'https://app.example.com', 'https://*.example.com', "
-               "a regex, or '*' (default '*')",
-    "methods": "methods a preflight may allow (default GET, HEAD, POST, OPTIONS, PUT, PATCH, DELETE)",
-    "allow_headers": "request headers a page may send (default '*')",
-    "expose_headers": "response headers JavaScript may read besides the safelisted ones",
-    "supports_credentials": "let pages send cookies and HTTP authentication (needs listed origins)",
-    "max_age": "seconds a browser may reuse a preflight answer",
-    "send_wildcard": "with origins '*', send 'Access-Control-Allow-Origin: *' instead of the origin",
-    "vary_header": "send 'Vary: Origin' where the answer depends on the origin (default on)",
-    "automatic_options": "answer preflights in the middleware, before the application (default on)",
-    "allow_private_network": "allow Private Network Access preflights",
-    "always_send": "send the CORS headers on requests without Origin too (default on)",
-    "allow_public_suffix_wildcards": "with credentials, accept wildcards over public suffixes such as 'https://*.github.io'",
-    "preflight_status": "status of an allowed preflight: 200 (default) or 204",
-    "resources": "path patterns the policy covers (default '/*')",
-    "intercept_exceptions": "turn an application exception into a 500 that carries CORS headers",
-}
+# One line per option for --help, in the schema's order (the README's Options table's).
+OPTION_HELP = {option.name: option.help for option in OPTIONS}
 
 _DESCRIPTION = """\
 Serve, check and lint CORS configurations for wsgi_cors.
@@ -146,31 +127,30 @@ def _flag(option: str) -> str:
     return "--" + option.replace("_", "-")
 
 
-def _add_policy_arguments(parser: argparse.ArgumentParser) -> None:
+def _add_policy_arguments(parser: argparse.ArgumentParser, schema: Sequence[Option] = OPTIONS) -> None:
+    """One flag per option of the schema, of the option's kind."""
     group = parser.add_argument_group(
         "policy", "Where the CORS policy comes from. Flags override WSGI_CORS_* variables, which override the file.")
     group.add_argument("--config", metavar="FILE", help="TOML configuration file (default: $WSGI_CORS_CONFIG, if set)")
-    for option, text in OPTION_HELP.items():
-        dest = "option_" + option
-        if option in LIST_OPTIONS:
-            group.add_argument(_flag(option), action="append", dest=dest, metavar="LIST",
-                               help=text + "; comma-separated or repeated")
-        elif option in BOOLEAN_OPTIONS:
-            group.add_argument(_flag(option), action=argparse.BooleanOptionalAction, dest=dest, default=None, help=text)
-        elif option in INTEGER_OPTIONS:
-            group.add_argument(_flag(option), type=int, dest=dest, metavar="N", help=text)
-        else:  # pragma: no cover - every option has a kind (tests/test_configfile.py)
-            group.add_argument(_flag(option), dest=dest, help=text)
+    for option in schema:
+        dest = "option_" + option.name
+        if option.kind is ValueKind.LIST:
+            group.add_argument(_flag(option.name), action="append", dest=dest, metavar="LIST",
+                               help=option.help + "; comma-separated or repeated")
+        elif option.kind is ValueKind.BOOLEAN:
+            group.add_argument(_flag(option.name), action=argparse.BooleanOptionalAction, dest=dest, default=None, help=option.help)
+        else:
+            group.add_argument(_flag(option.name), type=int, dest=dest, metavar="N", help=option.help)
 
 
-def _overrides(args: argparse.Namespace) -> dict[str, Any]:
+def _overrides(args: argparse.Namespace, schema: Sequence[Option] = OPTIONS) -> dict[str, Any]:
     """The policy options given as flags."""
     overrides: dict[str, Any] = {}
-    for option in OPTION_HELP:
-        value = getattr(args, "option_" + option)
+    for option in schema:
+        value = getattr(args, "option_" + option.name, None)
         if value is None:
             continue
-        overrides[option] = split_list(",".join(value)) if option in LIST_OPTIONS else value
+        overrides[option.name] = split_list(",".join(value)) if option.kind is ValueKind.LIST else value
     return overrides
 
 
@@ -207,7 +187,7 @@ def _print_problems(problems: Sequence[ConfigProblem], stream: TextIO) -> None:
     print(f"error: invalid CORS configuration ({count} problem{'s' if count != 1 else ''}):", file=stream)
     for problem in problems:  # every part may quote the file or the environment: escaped for the terminal
         print(f"  {printable(problem.where)} = {printable(repr(problem.value))}", file=stream)
-        print(f"    problem: {printable(problem.problem)}", file=stream)
+        print(f"    problem: {printable(problem.problem)} ({problem.code})", file=stream)
         print(f"    fix:     {printable(problem.fix)}", file=stream)
 
 

@@ -26,7 +26,7 @@ environment variable.
 
 from __future__ import annotations
 
-import ast
+import dataclasses
 import difflib
 import os
 import re
@@ -37,10 +37,13 @@ from typing import Any, Mapping, Optional, Union
 
 import tomli_w
 
+from . import _problems as kinds
 from ._config import KNOWN_OPTIONS, user_stacklevel
-from .errors import ConfigError, ConfigProblem, CORSConfigWarning
-from ._escaping import printable
 from ._engine import CORSPolicy
+from ._escaping import printable
+from ._options import OPTIONS, Option, ValueKind, by_name, from_text, names
+from ._problems import Kind
+from .errors import ConfigError, ConfigProblem, CORSConfigWarning, Location
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -70,32 +73,14 @@ CONFIG_VARIABLE = "WSGI_CORS_CONFIG"
 # How LoadedConfig.sources names the keyword options given in code.
 OVERRIDES_SOURCE = "keyword options"
 
-# How a value written as text (an environment variable, a command-line flag) becomes an option value.
-# tests/test_configfile.py checks that these three sets cover every option the validator knows.
-LIST_OPTIONS = frozenset({"origins", "methods", "allow_headers", "expose_headers", "resources"})
-BOOLEAN_OPTIONS = frozenset(
-    {
-        "supports_credentials",
-        "send_wildcard",
-        "vary_header",
-        "automatic_options",
-        "allow_private_network",
-        "always_send",
-        "allow_public_suffix_wildcards",
-        "intercept_exceptions",
-    }
-)
-INTEGER_OPTIONS = frozenset({"max_age", "preflight_status"})
-
-# The spellings a shell user reaches for; anything else is refused rather than guessed.
-_TRUE_WORDS = frozenset({"true", "1", "yes"})
-_FALSE_WORDS = frozenset({"false", "0", "no"})
+# How a value written as text (an environment variable, a command-line flag) becomes an option value:
+# derived from the option schema (wsgi_cors._options), which says each option's kind.
+LIST_OPTIONS = names(kind=ValueKind.LIST)
+BOOLEAN_OPTIONS = names(kind=ValueKind.BOOLEAN)
+INTEGER_OPTIONS = names(kind=ValueKind.INTEGER)
 
 _RESOURCES_KEY = "resources"
 _PATH_KEY = "path"
-# ConfigProblem.where as the validator writes it: "origins[2]" or "resources['/api/*'].max_age".
-_RULE_WHERE_RE = re.compile(r"""resources\[(?P<pattern>'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")\](?:\.(?P<key>\w+))?""")
-_OPTION_WHERE_RE = re.compile(r"(?P<key>\w+)(?:\[(?P<index>\d+)\])?")
 # tomllib (and tomli) end every syntax error with its position.
 _TOML_POSITION_RE = re.compile(r"\s*\(at line (?P<line>\d+), column (?P<column>\d+)\)$")
 _TABLE_HEADER_RE = re.compile(r"\s*\[")
@@ -115,14 +100,13 @@ def env_variable(option: str) -> str:
 
 
 def split_list(text: str) -> Union[str, list[str]]:
-    """A list option written as text: comma-separated items, or one item kept as a plain string.
+    """A list option written as text: comma-separated items, or one item kept as a plain string (see _options.from_text)."""
+    value: Union[str, list[str]] = from_text(by_name()["origins"], text)
+    return value
 
-    A single item stays a string because the validator gives a string its Flask-CORS meaning
-    (``methods="*"`` is "any method"; ``["*"]`` would be a method named ``*``).
-    """
-    if "," not in text:
-        return text.strip()
-    return [item.strip() for item in text.split(",") if item.strip()]
+
+def _problem(kind: Kind, where: Location, value: Any, problem: str, fix: str) -> ConfigProblem:
+    return ConfigProblem(kind.code, where, value, problem, fix)
 
 
 @dataclass(frozen=True)
@@ -191,10 +175,12 @@ class _ConfigFile:
         self._resource_headers = [number for number, line in enumerate(self.lines) if _RESOURCES_HEADER_RE.match(line)]
         self._section_ends = {start: next((h for h in headers if h > start), len(self.lines)) for start in self._resource_headers}
 
-    def where(self, line: Optional[int], what: str = "") -> str:
-        """``cors.toml, line 4: origins[1]`` (lines are 0-based inside, 1-based when shown)."""
-        place = self.label if line is None else f"{self.label}, line {line + 1}"
-        return f"{place}: {what}" if what else place
+    def where(self, line: Optional[int], option: Optional[str] = None, rule: Union[str, int, None] = None) -> Location:
+        """``cors.toml, line 4: resources[0].path`` (lines are 0-based inside, 1-based when shown)."""
+        return Location(option=option, rule=rule, source=self.place(line))
+
+    def place(self, line: Optional[int]) -> str:
+        return self.label if line is None else f"{self.label}, line {line + 1}"
 
     def top_level_line(self, key: str, value: Any = None) -> Optional[int]:
         """The line that sets the top-level ``key`` (or the table header named so)."""
@@ -238,8 +224,8 @@ def _read_file(config: StrPath, from_variable: bool) -> _ConfigFile:
             raw = stream.read()
     except OSError as error:
         absolute = os.path.abspath(label)
-        raise ConfigError([ConfigProblem(
-            f"environment variable {CONFIG_VARIABLE}" if from_variable else "config file",
+        raise ConfigError([_problem(
+            kinds.UNREADABLE_FILE, Location(source=f"environment variable {CONFIG_VARIABLE}" if from_variable else "config file"),
             label,
             f"cannot read the configuration file ({error.strerror or error})",
             f"check the path: relative paths start from the current directory, so this one is {absolute}",
@@ -247,8 +233,9 @@ def _read_file(config: StrPath, from_variable: bool) -> _ConfigFile:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
-        raise ConfigError([ConfigProblem(
-            label, raw[max(0, error.start - 20):error.end + 20], "a TOML file must be UTF-8", "save the file as UTF-8",
+        raise ConfigError([_problem(
+            kinds.FILE_NOT_UTF8, Location(source=label), raw[max(0, error.start - 20):error.end + 20], "a TOML file must be UTF-8",
+            "save the file as UTF-8",
         )]) from None
     try:
         data = tomllib.loads(text)
@@ -259,8 +246,8 @@ def _read_file(config: StrPath, from_variable: bool) -> _ConfigFile:
         lines = text.splitlines()
         shown = lines[line - 1] if line is not None and 0 < line <= len(lines) else None
         column = f", column {position['column']}" if position else ""
-        raise ConfigError([ConfigProblem(
-            f"{label}, line {line}" if line is not None else label,
+        raise ConfigError([_problem(
+            kinds.INVALID_TOML, Location(source=f"{label}, line {line}" if line is not None else label),
             shown,
             f"not valid TOML: {_TOML_POSITION_RE.sub('', message)}",
             f"correct the TOML syntax at line {line}{column} (strings need quotes; lists are [\"a\", \"b\"]; "
@@ -279,8 +266,8 @@ def _file_options(file: _ConfigFile, problems: list[ConfigProblem]) -> tuple[dic
     tables = options.get(_RESOURCES_KEY)
     if not isinstance(tables, list) or not any(isinstance(table, dict) for table in tables):
         if isinstance(tables, dict):
-            problems.append(ConfigProblem(
-                file.where(file.top_level_line(_RESOURCES_KEY), _RESOURCES_KEY), tables,
+            problems.append(_problem(
+                kinds.RESOURCES_TABLE, file.where(file.top_level_line(_RESOURCES_KEY), _RESOURCES_KEY), tables,
                 "path rules are written as [[resources]] tables, one per path",
                 '[[resources]] then path = "/api/*" and the options of that path, on the lines below',
             ))
@@ -294,23 +281,23 @@ def _file_options(file: _ConfigFile, problems: list[ConfigProblem]) -> tuple[dic
             own = {key: value for key, value in table.items() if key != _PATH_KEY}
             path = table.get(_PATH_KEY)
             if not isinstance(path, str):
-                problems.append(ConfigProblem(
-                    file.where(file.rule_line(index, _PATH_KEY), f"{_RESOURCES_KEY}[{index}].{_PATH_KEY}"), path,
+                problems.append(_problem(
+                    kinds.RULE_WITHOUT_PATH, file.where(file.rule_line(index, _PATH_KEY), _PATH_KEY, index), path,
                     "every [[resources]] table needs the path it applies to",
                     'add path = "/api/*" (a string) to this table',
                 ))
                 continue
             pattern = path
         else:
-            problems.append(ConfigProblem(
-                file.where(file.top_level_line(_RESOURCES_KEY), f"{_RESOURCES_KEY}[{index}]"), table,
+            problems.append(_problem(
+                kinds.BAD_RULE_ENTRY, file.where(file.top_level_line(_RESOURCES_KEY), rule=index), table,
                 "a path rule is a [[resources]] table or a path pattern string",
                 '[[resources]] then path = "/api/*"',
             ))
             continue
         if pattern in rules:
-            problems.append(ConfigProblem(
-                file.where(file.rule_line(index, _PATH_KEY), f"{_RESOURCES_KEY}[{pattern!r}]"), pattern,
+            problems.append(_problem(
+                kinds.DUPLICATE_RULE, file.where(file.rule_line(index, _PATH_KEY), rule=pattern), pattern,
                 f"a second rule for the same path (the first is {_rule_position(file, rules_index[pattern])})",
                 "merge the two tables into one",
             ))
@@ -409,45 +396,39 @@ def _misspelled_variables(environ: Mapping[str, str], problems: list[ConfigProbl
             if not close:
                 continue
             fix = f"did you mean {close[0]}?"
-        problems.append(ConfigProblem(
-            f"environment variable {variable}", environ[variable],
+        problems.append(_problem(
+            kinds.MISSPELLED_VARIABLE, Location(source=f"environment variable {variable}"), environ[variable],
             f"looks meant for wsgi_cors, but only variables spelled exactly {ENV_PREFIX}<OPTION> (upper case) are read, "
             "so this one would be ignored and the defaults (any origin) would apply", fix,
         ))
 
 
-def _environment_options(environ: Mapping[str, str], problems: list[ConfigProblem]) -> dict[str, tuple[str, Any]]:
-    """``{option: (variable, value)}`` for every ``WSGI_CORS_*`` variable except the file's."""
+def _environment_options(environ: Mapping[str, str], problems: list[ConfigProblem],
+                         schema: tuple[Option, ...] = OPTIONS) -> dict[str, tuple[str, Any]]:
+    """``{option: (variable, value)}`` for every ``WSGI_CORS_*`` variable except the file's; each option's kind
+    (the schema's) says how its text becomes a value."""
     found: dict[str, tuple[str, Any]] = {}
+    known = by_name(schema)
     _misspelled_variables(environ, problems)
     for variable in sorted(environ):
         if not variable.startswith(ENV_PREFIX) or variable == CONFIG_VARIABLE:
             continue
-        option = variable[len(ENV_PREFIX):].lower()
+        name = variable[len(ENV_PREFIX):].lower()
         text = environ[variable]
-        where = f"environment variable {variable}"
-        if option not in KNOWN_OPTIONS:
-            problems.append(ConfigProblem(where, text, "not a wsgi_cors setting", _spelling_fix(option)))
+        where = Location(source=f"environment variable {variable}")
+        option = known.get(name)
+        if option is None:
+            problems.append(_problem(kinds.UNKNOWN_VARIABLE, where, text, "not a wsgi_cors setting", _spelling_fix(name)))
             continue
         if not text.strip():
-            problems.append(ConfigProblem(where, text, "the variable is set but empty",
-                                          f"unset {variable} to use the default, or give it a value"))
+            problems.append(_problem(kinds.EMPTY_VARIABLE, where, text, "the variable is set but empty",
+                                     f"unset {variable} to use the default, or give it a value"))
             continue
-        if option in BOOLEAN_OPTIONS:
-            word = text.strip().lower()
-            if word not in _TRUE_WORDS | _FALSE_WORDS:
-                problems.append(ConfigProblem(where, text, "not a boolean",
-                                              f"write {variable}=true or {variable}=false (1/0 and yes/no work too)"))
-                continue
-            found[option] = (variable, word in _TRUE_WORDS)
-        elif option in INTEGER_OPTIONS:
-            stripped = text.strip()
-            # Not a number: passed on as text so the validator explains what it expects.
-            found[option] = (variable, int(stripped) if stripped.isascii() and stripped.isdigit() else stripped)
-        elif option in LIST_OPTIONS:
-            found[option] = (variable, split_list(text))
-        else:  # pragma: no cover - the sets above cover KNOWN_OPTIONS (tested)
-            found[option] = (variable, text)
+        try:
+            found[name] = (variable, from_text(option, text))
+        except ValueError:
+            problems.append(_problem(kinds.VARIABLE_NOT_BOOLEAN, where, text, "not a boolean",
+                                     f"write {variable}=true or {variable}=false (1/0 and yes/no work too)"))
     return found
 
 
@@ -464,32 +445,25 @@ class _Provenance:
         self.variables = variables  # option -> the environment variable that set it
         self.in_file = in_file  # top-level keys the file sets and nothing overrides
 
-    def place(self, where: str, value: Any = None) -> str:
+    def place(self, where: Location, value: Any = None) -> str:
         """``cors.toml, line 4``, ``environment variable WSGI_CORS_ORIGINS``, or "" (code or default)."""
-        rule = _RULE_WHERE_RE.match(where)
-        option = _OPTION_WHERE_RE.match(where)
-        key = _RESOURCES_KEY if rule else option["key"] if option else None
+        key = _RESOURCES_KEY if where.rule is not None else where.option
         if key is None:
             return ""
         if key in self.variables:
             return f"environment variable {self.variables[key]}"
         if self.file is None or key not in self.in_file:
             return ""
-        if rule:
-            pattern = ast.literal_eval(rule["pattern"])
-            line = self.file.rule_line(self.rules_index.get(pattern), rule["key"], value)
+        if where.rule is not None:
+            index = self.rules_index.get(where.rule) if isinstance(where.rule, str) else None
+            line = self.file.rule_line(index, where.option, value)
         else:
             line = self.file.top_level_line(key, value)
-        return self.file.where(line)
+        return self.file.place(line)
 
     def locate(self, problem: ConfigProblem) -> ConfigProblem:
-        place = self.place(problem.where, problem.value)
-        return problem._replace(where=f"{place}: {problem.where}") if place else problem
-
-    def locate_warning(self, message: str) -> str:
-        """The validator words a warning as ``<where>=<value>: ...`` or ``resources['/x'] ...``."""
-        place = self.place(message)
-        return f"{place}: {message}" if place else message
+        place = self.place(problem.location, problem.value)
+        return dataclasses.replace(problem, location=dataclasses.replace(problem.location, source=place)) if place else problem
 
 
 def _load(
@@ -507,9 +481,9 @@ def _load(
     if CONFIG_VARIABLE in environ and not environ[CONFIG_VARIABLE].strip():
         # Set but empty: a deploy script whose $CONFIG_PATH expanded to nothing; reading no file would
         # silently leave the defaults (origins '*').
-        problems.append(ConfigProblem(f"environment variable {CONFIG_VARIABLE}", environ[CONFIG_VARIABLE],
-                                      "the variable is set but empty, so no configuration file would be read",
-                                      f"set {CONFIG_VARIABLE} to the path of the TOML file, or unset it"))
+        problems.append(_problem(kinds.EMPTY_VARIABLE, Location(source=f"environment variable {CONFIG_VARIABLE}"),
+                                 environ[CONFIG_VARIABLE], "the variable is set but empty, so no configuration file would be read",
+                                 f"set {CONFIG_VARIABLE} to the path of the TOML file, or unset it"))
     from_variable = config is None and bool(environ.get(CONFIG_VARIABLE, "").strip())
     path = environ.get(CONFIG_VARIABLE) if from_variable else config
     file = _read_file(path, from_variable) if path is not None else None  # unreadable: nothing else can be checked
@@ -543,8 +517,8 @@ def _load(
     if reemit_warnings:
         stacklevel = user_stacklevel()
         for warning in caught:
-            message = str(warning.message)
-            if issubclass(warning.category, CORSConfigWarning):
-                message = provenance.locate_warning(message)
+            message = warning.message
+            if isinstance(message, CORSConfigWarning) and message.problem is not None:
+                message = type(message)(provenance.locate(message.problem))
             warnings.warn(message, warning.category, stacklevel=stacklevel)
     return LoadedConfig(options, policy, tuple(sources))

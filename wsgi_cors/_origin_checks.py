@@ -20,6 +20,7 @@ Configuration entries, in the order they are recognised:
 
 from __future__ import annotations
 
+import dataclasses
 import ipaddress
 import re
 import socket
@@ -27,18 +28,21 @@ from typing import Any, Callable, Iterable, Optional, Pattern
 
 import idna
 
+from . import _problems as kinds
 from ._origins import (
-    DEFAULT_PORTS,
     _HOST,
+    DEFAULT_PORTS,
     MAX_ORIGIN_LENGTH,
-    OriginPredicate,
     REGEX_HINT_CHARACTERS,
     OriginMatcher,
+    OriginPredicate,
     _combinable,
     _combine,
     dotted_literal_suffix,
     split_origin,
 )
+from ._problems import Kind, Problems
+from .errors import Location
 
 __all__ = ["parse_origins", "insecure_origins", "suggest_origin"]
 
@@ -53,14 +57,6 @@ _CANONICAL_ORIGIN_RE = re.compile(r"(?:https?|wss?)://(?:[a-z0-9](?:[a-z0-9-]{0,
 _WILDCARD_SHAPE_RE = re.compile(r"[a-zA-Z][a-zA-Z0-9+.\-]*://(?:\*\.(?:[^*:/?#\[\]]+|\[[0-9a-fA-F:.]*\])(?::(?:[0-9]+|\*))?|[^*:/?#\[\]]+:\*|\[[0-9a-fA-F:.]*\]:\*)")
 
 
-class _Problems:
-    """Collects (where, value, problem, fix) tuples; see wsgi_cors.errors.ConfigProblem."""
-
-    def __init__(self) -> None:
-        self.errors: list[tuple[str, Any, str, str]] = []
-        self.warnings: list[tuple[str, Any, str, str]] = []
-
-
 def suggest_origin(value: str) -> str:
     """A best guess at what the user meant by an origin without a scheme."""
     host = value.split(":", 1)[0]
@@ -68,20 +64,20 @@ def suggest_origin(value: str) -> str:
     return ("http://" if loopback else "https://") + value.rstrip("/").lower()
 
 
-def check_host(host: str, scheme: str, value: str, fix_with: Callable[[str], str]) -> Optional[tuple[str, str]]:
-    """Return ``(problem, fix)`` if ``host`` is not written as browsers serialize it."""
+def check_host(host: str, scheme: str, value: str, fix_with: Callable[[str], str]) -> Optional[tuple[Kind, str, str]]:
+    """Return ``(kind, problem, fix)`` if ``host`` is not written as browsers serialize it."""
     if not host:
         if scheme == "file":
-            return ("browsers send 'Origin: null' for file: pages, never a file:// origin",
+            return (kinds.INVALID_ORIGIN, "browsers send 'Origin: null' for file: pages, never a file:// origin",
                     "list 'null' explicitly if you must (any sandboxed iframe can send it)")
-        return "the origin has no host", "write scheme://host[:port], e.g. 'https://app.example.com'"
+        return kinds.INVALID_ORIGIN, "the origin has no host", "write scheme://host[:port], e.g. 'https://app.example.com'"
     if host.startswith("["):
         try:
             canonical = "[" + ipaddress.IPv6Address(host[1:-1]).compressed + "]"
         except ValueError:
-            return "the IPv6 address is not valid", "write a valid address in brackets, e.g. 'http://[::1]:8080'"
+            return kinds.INVALID_ORIGIN, "the IPv6 address is not valid", "write a valid address in brackets, e.g. 'http://[::1]:8080'"
         if canonical != host:
-            return "browsers serialize IPv6 addresses compressed and lower-case", f"write {fix_with(canonical)!r}"
+            return kinds.UNSERIALIZED_ORIGIN, "browsers serialize IPv6 addresses compressed and lower-case", f"write {fix_with(canonical)!r}"
         return None
     if not host.isascii():
         # What the browser sends: the URL standard's "domain to ASCII" is UTS #46 with non-transitional
@@ -89,61 +85,61 @@ def check_host(host: str, scheme: str, value: str, fix_with: Callable[[str], str
         try:
             ascii_host = idna.encode(host, uts46=True, transitional=False).decode("ascii")
         except (idna.IDNAError, UnicodeError):
-            return "the host is not a valid internationalized domain name", "write the host in its ASCII (punycode) form"
-        return "browsers send internationalized hosts in their ASCII (punycode) form", f"write {fix_with(ascii_host)!r}"
+            return kinds.INVALID_ORIGIN, "the host is not a valid internationalized domain name", "write the host in its ASCII (punycode) form"
+        return kinds.UNSERIALIZED_ORIGIN, "browsers send internationalized hosts in their ASCII (punycode) form", f"write {fix_with(ascii_host)!r}"
     if host != host.lower():
-        return "browsers send hosts in lower case, so this can never match", f"write {fix_with(host.lower())!r}"
+        return kinds.UNSERIALIZED_ORIGIN, "browsers send hosts in lower case, so this can never match", f"write {fix_with(host.lower())!r}"
     labels = host.rstrip(".").split(".")
     if re.fullmatch(r"[0-9a-fx.]+", host) and re.fullmatch(r"(0x[0-9a-f]*|[0-9]+)", labels[-1]):
         # The URL standard parses a host that ends in a number as an IPv4 address, in any legacy form.
         try:
             canonical = socket.inet_ntoa(socket.inet_aton(host))
         except OSError:
-            return "the host looks like an IPv4 address but is not a valid one", "write a dotted-quad address such as '127.0.0.1'"
+            return kinds.INVALID_ORIGIN, "the host looks like an IPv4 address but is not a valid one", "write a dotted-quad address such as '127.0.0.1'"
         if canonical != host:
-            return "browsers serialize IPv4 addresses as four decimal numbers", f"write {fix_with(canonical)!r}"
+            return kinds.UNSERIALIZED_ORIGIN, "browsers serialize IPv4 addresses as four decimal numbers", f"write {fix_with(canonical)!r}"
         return None
     if len(host) > 253 or not re.fullmatch(_HOST, host) or any(len(label) > 63 or label.startswith("-") or label.endswith("-") for label in labels):
-        return "the host is not a valid DNS name", "use letters, digits, '-' and '.', with no empty labels"
+        return kinds.INVALID_ORIGIN, "the host is not a valid DNS name", "use letters, digits, '-' and '.', with no empty labels"
     return None
 
 
-def check_port(port: Optional[str], scheme: str, fix_with: Callable[[str], str]) -> Optional[tuple[str, str]]:
-    """Return ``(problem, fix)`` if ``port`` is not written as browsers serialize it."""
+def check_port(port: Optional[str], scheme: str, fix_with: Callable[[str], str]) -> Optional[tuple[Kind, str, str]]:
+    """Return ``(kind, problem, fix)`` if ``port`` is not written as browsers serialize it."""
     if port is None:
         return None
     if port == "":
-        return "the origin ends with ':' but no port", f"write {fix_with('')!r}"
+        return kinds.UNSERIALIZED_ORIGIN, "the origin ends with ':' but no port", f"write {fix_with('')!r}"
     if not port.isdigit() or not port.isascii():
-        return "the port is not a number", "write a port from 1 to 65535, or ':*' for any port in a wildcard pattern"
+        return kinds.INVALID_ORIGIN, "the port is not a number", "write a port from 1 to 65535, or ':*' for any port in a wildcard pattern"
     if not 0 < int(port) <= 65535:
-        return "the port is out of range", "use a port from 1 to 65535"
+        return kinds.INVALID_ORIGIN, "the port is out of range", "use a port from 1 to 65535"
     if port != str(int(port)):
-        return "browsers never send ports with leading zeros", f"write {fix_with(':' + str(int(port)))!r}"
+        return kinds.UNSERIALIZED_ORIGIN, "browsers never send ports with leading zeros", f"write {fix_with(':' + str(int(port)))!r}"
     if DEFAULT_PORTS.get(scheme) == port:
-        return (f"browsers omit the default port {port} of {scheme}:, so this can never match",
+        return (kinds.UNSERIALIZED_ORIGIN, f"browsers omit the default port {port} of {scheme}:, so this can never match",
                 f"write {fix_with('')!r}")
     return None
 
 
-def _parse_origin_like(value: str, where: str, problems: _Problems, *, wildcard: bool) -> Optional[tuple[str, str, str]]:
+def _parse_origin_like(value: str, where: Location, problems: Problems, *, wildcard: bool) -> Optional[tuple[str, str, str]]:
     """Check an exact origin or a wildcard pattern; return (scheme, host, port) or None after recording a problem."""
     parts = _ORIGIN_PARTS_RE.fullmatch(value)
     if parts is None:
-        problems.errors.append((where, value, "an origin needs a scheme ('https://' or 'http://')",
-                                f"write {suggest_origin(value)!r}"))
+        problems.add(kinds.ORIGIN_WITHOUT_SCHEME, where, value, "an origin needs a scheme ('https://' or 'http://')",
+                     f"write {suggest_origin(value)!r}")
         return None
     scheme, host, port, rest = parts.group("scheme", "host", "port", "rest")
     base = f"{scheme}://{host}" + (f":{port}" if port is not None else "")
     if rest:
         problem = ("browsers never send a trailing slash in Origin" if rest == "/"
                    else "an origin has no path, query or fragment")
-        problems.errors.append((where, value, problem, f"write {base!r}"))
+        problems.add(kinds.ORIGIN_WITH_PATH, where, value, problem, f"write {base!r}")
         return None
     if not re.fullmatch(r"[a-z][a-z0-9+.\-]*", scheme):
         lowered = scheme.lower()
         fix = f"write {value.replace(scheme, lowered, 1)!r}" if re.fullmatch(r"[a-z][a-z0-9+.\-]*", lowered) else "use a scheme such as 'https'"
-        problems.errors.append((where, value, "browsers send the scheme in lower case", fix))
+        problems.add(kinds.UNSERIALIZED_ORIGIN, where, value, "browsers send the scheme in lower case", fix)
         return None
     bare_host = host[2:] if wildcard and host.startswith("*.") else host
 
@@ -156,11 +152,11 @@ def _parse_origin_like(value: str, where: str, problems: _Problems, *, wildcard:
 
     host_problem = check_host(bare_host, scheme, value, rebuild_host)
     if host_problem is None and bare_host is not host and (bare_host.startswith("[") or re.fullmatch(r"[0-9.]+", bare_host)):
-        host_problem = ("'*.' stands for DNS labels and cannot precede an IP address", "list the addresses you mean")
+        host_problem = (kinds.INVALID_ORIGIN, "'*.' stands for DNS labels and cannot precede an IP address", "list the addresses you mean")
     port_problem = None if (wildcard and port == "*") else check_port(port, scheme, rebuild_port)
     for found in (host_problem, port_problem):
         if found is not None:
-            problems.errors.append((where, value, found[0], found[1]))
+            problems.add(found[0], where, value, found[1], found[2])
             return None
     return scheme, bare_host, port or ""
 
@@ -184,18 +180,27 @@ def _unescaped_dot(pattern: str) -> bool:
     return False
 
 
-def parse_origins(value: Any, where: str, problems: _Problems) -> OriginMatcher:
+def _check_regex_shape(source: str, entry: Any, where: Location, problems: Problems) -> None:
+    """Warnings about how an origin regex is written; a compiled pattern gets the same as a string."""
+    if _unescaped_dot(source):
+        problems.add(kinds.UNESCAPED_DOT, where, entry, f"the regex {source!r} has an unescaped '.', which matches any character",
+                     "escape literal dots as '\\.', or use a wildcard pattern such as 'https://*.example.com'")
+
+
+def parse_origins(value: Any, where: Location, problems: Problems) -> OriginMatcher:
     """Validate an ``origins`` option and compile it; record every problem, with its fix, in ``problems``."""
     if isinstance(value, (str, re.Pattern)) or callable(value):
         entries: list[Any] = [value]
     elif isinstance(value, Iterable) and not isinstance(value, (bytes, dict)):
         entries = list(value)
     else:
-        problems.errors.append((where, value, f"origins must be a string, a pattern, a callable or a list of those, not {type(value).__name__}",
-                                "write origins=['https://app.example.com']"))
+        problems.add(kinds.BAD_ORIGINS, where, value,
+                     f"origins must be a string, a pattern, a callable or a list of those, not {type(value).__name__}",
+                     "write origins=['https://app.example.com']")
         return OriginMatcher()
     if not entries:
-        problems.warnings.append((where, value, "an empty origins list allows no cross-origin request", "list the origins to allow, or remove the rule"))
+        problems.add(kinds.NO_ORIGINS, where, value, "an empty origins list allows no cross-origin request",
+                     "list the origins to allow, or remove the rule")
     exact: set[str] = set()
     allow_all = False
     any_port_hosts: set[tuple[str, str]] = set()
@@ -204,17 +209,19 @@ def parse_origins(value: Any, where: str, problems: _Problems) -> OriginMatcher:
     predicates: list[OriginPredicate] = []
     many = len(entries) > 1 or not isinstance(value, (str, re.Pattern))
     for index, entry in enumerate(entries):
-        here = f"{where}[{index}]" if many else where
+        here = dataclasses.replace(where, index=index) if many else where
         if isinstance(entry, re.Pattern):
             if not isinstance(entry.pattern, str):
-                problems.errors.append((here, entry, "a bytes pattern cannot match an origin", "compile a str pattern"))
+                problems.add(kinds.BAD_ORIGIN_ENTRY, here, entry, "a bytes pattern cannot match an origin", "compile a str pattern")
             else:
+                _check_regex_shape(entry.pattern, entry, here, problems)
                 regexes.append(entry)
         elif callable(entry) and not isinstance(entry, str):
             predicates.append(entry)
         elif not isinstance(entry, str):
-            problems.errors.append((here, entry, f"an origin must be a string, a compiled pattern or a callable, not {type(entry).__name__}",
-                                    "write the origin as a string such as 'https://app.example.com'"))
+            problems.add(kinds.BAD_ORIGIN_ENTRY, here, entry,
+                         f"an origin must be a string, a compiled pattern or a callable, not {type(entry).__name__}",
+                         "write the origin as a string such as 'https://app.example.com'")
         elif entry in ("*", ".*"):
             allow_all = True
         elif entry == "null":
@@ -231,12 +238,10 @@ def parse_origins(value: Any, where: str, problems: _Problems) -> OriginMatcher:
             try:
                 compiled = re.compile(entry, re.IGNORECASE)
             except re.error as error:
-                problems.errors.append((here, entry, f"not a valid regular expression ({error})",
-                                        "fix the regex, or use a wildcard pattern such as 'https://*.example.com'"))
+                problems.add(kinds.BAD_REGEX, here, entry, f"not a valid regular expression ({error})",
+                             "fix the regex, or use a wildcard pattern such as 'https://*.example.com'")
                 continue
-            if _unescaped_dot(entry):
-                problems.warnings.append((here, entry, "the regex has an unescaped '.', which matches any character",
-                                          "escape literal dots as '\\.', or use a wildcard pattern such as 'https://*.example.com'"))
+            _check_regex_shape(entry, entry, here, problems)
             regexes.append(compiled)
         elif len(entry) <= MAX_ORIGIN_LENGTH and _CANONICAL_ORIGIN_RE.fullmatch(entry):
             exact.add(entry)

@@ -22,14 +22,13 @@ CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 SCALE = float(os.environ.get("WSGI_CORS_FUZZ_SCALE", "1"))
 
 
-def fuzz_settings(examples: int) -> settings:
+def fuzz_settings(examples: int, *, with_fixtures: bool = False) -> settings:
+    """The settings of every property test; ``with_fixtures`` for a test that also takes pytest fixtures or parameters."""
     extra: dict[str, Any] = {"derandomize": True, "database": None} if CI else {}
-    return settings(
-        max_examples=max(1, int(examples * SCALE)),
-        deadline=None,
-        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much],
-        **extra,
-    )
+    checks = [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much]
+    if with_fixtures:
+        checks.append(HealthCheck.function_scoped_fixture)
+    return settings(max_examples=max(1, int(examples * SCALE)), deadline=None, suppress_health_check=checks, **extra)
 
 
 # --- Pieces -------------------------------------------------------------------------------------

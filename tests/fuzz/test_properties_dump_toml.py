@@ -1,4 +1,4 @@
-"""dump_toml writes TOML that reads back as the same data, whatever the text (issue 9, item 14, second half).
+"""dump_toml writes TOML that reads back as the same data, whatever the text.
 
 dump_toml escaped strings with JSON's rules, which write text beyond U+FFFF as a surrogate pair
 (``"\\ud83d\\ude00"``): TOML forbids surrogate code points, so a configuration holding an emoji or any

@@ -1,4 +1,4 @@
-"""Security regression suite: one module per vulnerability class (anchors.md §3).
+"""Security regression suite: one module per vulnerability class.
 
 Each module reproduces a known attack against CORSMiddleware or the policy engine and asserts
 the secure outcome; each test's docstring names the class it guards.

@@ -1,4 +1,4 @@
-"""Cache differential (issue 9): a response replayed by a shared cache gives no origin more, or less, than a fresh one.
+"""Cache differential: a response replayed by a shared cache gives no origin more, or less, than a fresh one.
 
 For generated policies and a batch of requests to one path, every response is offered to every other
 request as a shared cache would offer it (same method and path, and every header its ``Vary`` names

@@ -1,4 +1,4 @@
-"""Origin-matcher differential (issue 9, item 8): the compiled matcher admits an origin iff one regex alone does.
+"""Origin-matcher differential: the compiled matcher admits an origin iff one regex alone does.
 
 The matcher indexes regexes by their fixed dotted ending and joins the others into one alternation.
 Neither may change the answer: over generated lists of regex origins (non-ASCII and negated classes,

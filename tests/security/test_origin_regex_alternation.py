@@ -1,4 +1,4 @@
-"""Origin-regex alternation (issue 9, item 8): combining regexes never admits what no single regex admits.
+"""Origin-regex alternation: combining regexes never admits what no single regex admits.
 
 Several regex origins are matched with one alternation. Joined without their flags, a case-insensitive
 ``https://[^ſ]`` lost its IGNORECASE and admitted ``https://s`` (``s`` folds to ``ſ``, U+017F, so the

@@ -1,4 +1,4 @@
-"""Path-matcher differential (issue 9, item 7): indexing and combining never change which rule a path gets.
+"""Path-matcher differential: indexing and combining never change which rule a path gets.
 
 PathMatcher answers from a dict of exact paths, then either a prefix index, one combined regex (read
 back with ``lastgroup``), or the rules one by one; ``always`` skips matching altogether. Over generated

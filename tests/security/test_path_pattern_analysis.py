@@ -1,4 +1,4 @@
-"""Path-pattern analysis (issue 9, item 7): reading a pattern never changes which rule a path gets.
+"""Path-pattern analysis: reading a pattern never changes which rule a path gets.
 
 Path rules are indexed by their literal prefix, and a rule that covers every path under its prefix can
 stand for all paths or hide later rules. Both facts were read by scanning the pattern's text: a class

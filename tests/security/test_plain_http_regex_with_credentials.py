@@ -1,4 +1,4 @@
-"""Plain-http regex origins with credentials (issue 9, "Also decide"): the exact-origin warning applies to regexes too.
+"""Plain-http regex origins with credentials: the exact-origin warning applies to regexes too.
 
 ``http://app.example.com`` with credentials warns (InsecureConfigWarning): anyone on the network path can inject
 script into that origin. ``r"https?://app\\.example\\.com"`` admits the same origin and said nothing. A regex

@@ -1,16 +1,17 @@
-"""Private Network Access for every website (issue 9, "Also decide"): refused at build time.
+"""Private Network Access for every website refused at build time.
 
 ``allow_private_network=True`` answers the browser's private-network preflight: it is the switch that lets a
 public page reach a service on the user's private network (a router, a printer, an intranet API). With
 ``origins="*"`` (or a catch-all regex or predicate) every page on the internet gets that, which is exactly the
-attack Private Network Access exists to stop. Decided: a ConfigError naming allow_private_network, with the fix.
+attack Private Network Access exists to stop. Decided: a ConfigError naming the origins entry that admits every website, with the fix.
 """
 
 from __future__ import annotations
 
 import pytest
 
-from wsgi_cors import ConfigError, CORSMiddleware, CORSPolicy
+from wsgi_cors import ConfigError, CORSMiddleware, CORSPolicy, Location
+from wsgi_cors import _problems as kinds
 
 from .wsgi_call import call, hello_app
 
@@ -20,15 +21,20 @@ def test_private_network_for_every_website_is_refused(origins: object) -> None:
     """Private network for every website: origins that admit any website + allow_private_network is a ConfigError."""
     with pytest.raises(ConfigError) as raised:
         CORSPolicy(origins=origins, allow_private_network=True)
-    problem = next(problem for problem in raised.value.problems if problem.where == "allow_private_network")
-    assert "Private Network Access" in problem.problem
-    assert "list the origins" in problem.fix
+    problem = next(problem for problem in raised.value.problems if problem.code == kinds.PRIVATE_NETWORK_ANY_WEBSITE.code)
+    entries = origins if isinstance(origins, list) else [origins]
+    index = next(index for index, entry in enumerate(entries) if entry == "*" or entry != "https://app.example.com")
+    assert problem.location == (Location("origins", index=index) if isinstance(origins, list) else Location("origins"))
+    shown = problem.value
+    assert shown is entries[index] or shown == entries[index]
 
 
 def test_private_network_for_every_website_in_a_path_rule_is_refused() -> None:
     """Private network for every website: checked per path rule (the default origins are '*')."""
-    with pytest.raises(ConfigError, match="Private Network Access"):
+    with pytest.raises(ConfigError) as raised:
         CORSPolicy(resources={r"/router/.*": {"allow_private_network": True}})
+    assert [(problem.code, problem.location, problem.value) for problem in raised.value.problems] == [
+        (kinds.PRIVATE_NETWORK_ANY_WEBSITE.code, Location("origins", rule="/router/.*"), "*")]
 
 
 def test_private_network_for_listed_origins_is_allowed() -> None:

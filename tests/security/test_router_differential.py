@@ -1,4 +1,4 @@
-"""Router differential (issue 9, item 1): a grant never exceeds what the rule of the view that answered grants.
+"""Router differential: a grant never exceeds what the rule of the view that answered grants.
 
 The same site (tests/security/router_apps.py) runs on each real router (Werkzeug/Flask, Django,
 Falcon, Bottle, Pyramid) behind the middleware, with different rules for /public/, /admin/, /api/

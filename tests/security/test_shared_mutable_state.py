@@ -126,7 +126,7 @@ def test_reconfigure_during_requests_never_mixes_two_policies() -> None:
     assert all(outcome in consistent for outcome in outcomes)
 
 
-# --- describe() and the stored options (issue 9, item 11) ---------------------------------------
+# --- describe() and the stored options ---------------------------------------
 
 
 def _admits_partner(origin: str) -> bool:
@@ -159,7 +159,7 @@ def _vandalise(value: Any) -> None:
 
 
 def test_mutating_everything_describe_returns_changes_nothing_the_policy_reports() -> None:
-    """Shared mutable state (issue 9 item 11): describe() handed out the policy's own lists."""
+    """Shared mutable state: describe() handed out the policy's own lists."""
     policy = _described_policy()
     before = repr(policy.describe())  # a snapshot no mutation can reach
     _vandalise(policy.describe())

@@ -1,4 +1,4 @@
-"""Silent permissive fallback (issue 9, item 5): configuration meant for wsgi_cors that would be ignored.
+"""Silent permissive fallback: configuration meant for wsgi_cors that would be ignored.
 
 An ignored ``WSGI_CORS_CONFIG=""`` or ``wsgi_cors_origins=...`` leaves the defaults, ``origins="*"``:
 the deployment believes it is restricted and answers every site. Each is an error naming the
@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from wsgi_cors import ConfigError, CORSMiddleware, wrap
+from wsgi_cors import ConfigError, ConfigProblem, CORSMiddleware, Location, wrap
+from wsgi_cors import _problems as kinds
 
 from .wsgi_call import call, hello_app
 
@@ -28,14 +29,14 @@ def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
             monkeypatch.delenv(name)
 
 
-def only_problem(build: str = "wrap") -> tuple[str, object, str, str]:
+def only_problem(build: str = "wrap") -> ConfigProblem:
     with pytest.raises(ConfigError) as raised:
         if build == "wrap":
             wrap(hello_app)
         else:
             CORSMiddleware.from_config(hello_app)
     assert len(raised.value.problems) == 1, raised.value
-    return tuple(raised.value.problems[0])  # type: ignore[return-value]
+    return raised.value.problems[0]
 
 
 @pytest.mark.parametrize("build", ["wrap", "from_config"])
@@ -44,10 +45,9 @@ def test_a_set_but_empty_config_variable_is_an_error_not_the_permissive_default(
         monkeypatch: pytest.MonkeyPatch, build: str, value: str) -> None:
     """Silent fallback: WSGI_CORS_CONFIG="" (a deploy script's $CONFIG_PATH that expanded to nothing) reads no file."""
     monkeypatch.setenv("WSGI_CORS_CONFIG", value)
-    where, shown, problem, fix = only_problem(build)
-    assert where == "environment variable WSGI_CORS_CONFIG" and shown == value
-    assert problem == "the variable is set but empty, so no configuration file would be read"
-    assert fix == "set WSGI_CORS_CONFIG to the path of the TOML file, or unset it"
+    problem = only_problem(build)
+    assert (problem.code, problem.location, problem.value) == (
+        kinds.EMPTY_VARIABLE.code, Location(source="environment variable WSGI_CORS_CONFIG"), value)
 
 
 def test_an_empty_config_variable_is_an_error_even_beside_a_good_file_argument(monkeypatch: pytest.MonkeyPatch,
@@ -76,10 +76,10 @@ def test_a_near_miss_variable_is_an_error_naming_it_and_the_right_spelling(
     monkeypatch.setenv(variable, ORIGIN)
     if variable not in os.environ:  # pragma: no cover - a platform with case-insensitive variables (Windows)
         pytest.skip("the platform upper-cases variable names")
-    where, shown, problem, fix = only_problem(build)
-    assert where == f"environment variable {variable}" and shown == ORIGIN
-    assert "only variables spelled exactly WSGI_CORS_<OPTION> (upper case) are read" in problem
-    assert fix == f"did you mean {right}?"
+    problem = only_problem(build)
+    assert (problem.code, problem.location, problem.value) == (
+        kinds.MISSPELLED_VARIABLE.code, Location(source=f"environment variable {variable}"), ORIGIN)
+    assert problem.fix == f"did you mean {right}?"
 
 
 @pytest.mark.parametrize(("variable", "right"), [
@@ -91,8 +91,9 @@ def test_an_unknown_option_after_the_exact_prefix_names_the_right_spelling(
         monkeypatch: pytest.MonkeyPatch, variable: str, right: str) -> None:
     """Silent fallback: WSGI_CORS_<typo> is refused with the nearest real variable, the file's included."""
     monkeypatch.setenv(variable, ORIGIN)
-    where, _, problem, fix = only_problem()
-    assert (where, problem, fix) == (f"environment variable {variable}", "not a wsgi_cors setting", f"did you mean {right}?")
+    problem = only_problem()
+    assert (problem.code, problem.where, problem.fix) == (
+        kinds.UNKNOWN_VARIABLE.code, f"environment variable {variable}", f"did you mean {right}?")
 
 
 @pytest.mark.parametrize("variable", ["CORS_ORIGINS", "DJANGO_CORS_ALLOWED_ORIGINS", "WSGI_CORSAGE", "PATH"])

@@ -1,4 +1,4 @@
-"""Terminal escape injection through the command line's output (issue 9, item 13).
+"""Terminal escape injection through the command line's output.
 
 `wsgi-cors lint` printed the path patterns of the file raw in its summary and `check` printed the matched
 rule raw: an ESC/CSI sequence in a config file (or a WSGI_CORS_* variable's name, or a request value)

@@ -60,6 +60,7 @@ __all__ = [
     "split_list",
     "env_variable",
     "dump_toml",
+    "options_from_text",
     "OVERRIDES_SOURCE",
 ]
 
@@ -429,26 +430,56 @@ def _environment_options(environ: Mapping[str, str], problems: list[ConfigProble
         if option not in KNOWN_OPTIONS:
             problems.append(ConfigProblem(where, text, "not a wsgi_cors setting", _spelling_fix(option)))
             continue
-        if not text.strip():
-            problems.append(ConfigProblem(where, text, "the variable is set but empty",
-                                          f"unset {variable} to use the default, or give it a value"))
-            continue
-        if option in BOOLEAN_OPTIONS:
-            word = text.strip().lower()
-            if word not in _TRUE_WORDS | _FALSE_WORDS:
-                problems.append(ConfigProblem(where, text, "not a boolean",
-                                              f"write {variable}=true or {variable}=false (1/0 and yes/no work too)"))
-                continue
-            found[option] = (variable, word in _TRUE_WORDS)
-        elif option in INTEGER_OPTIONS:
-            stripped = text.strip()
-            # Not a number: passed on as text so the validator explains what it expects.
-            found[option] = (variable, int(stripped) if stripped.isascii() and stripped.isdigit() else stripped)
-        elif option in LIST_OPTIONS:
-            found[option] = (variable, split_list(text))
-        else:  # pragma: no cover - the sets above cover KNOWN_OPTIONS (tested)
-            found[option] = (variable, text)
+        parsed = _option_from_text(option, text, where, variable, problems)
+        if parsed is not _INVALID:
+            found[option] = (variable, parsed)
     return found
+
+
+_INVALID = object()
+
+
+def _option_from_text(option: str, text: str, where: str, name: str, problems: list[ConfigProblem],
+                      kind: str = "variable") -> Any:
+    """One option's value written as text (a ``variable``, an ini ``key``), or _INVALID with the problem recorded."""
+    if not text.strip():
+        problems.append(ConfigProblem(where, text, f"the {kind} is set but empty",
+                                      f"{'unset' if kind == 'variable' else 'remove'} {name} to use the default, or give it a value"))
+        return _INVALID
+    if option in BOOLEAN_OPTIONS:
+        word = text.strip().lower()
+        if word not in _TRUE_WORDS | _FALSE_WORDS:
+            problems.append(ConfigProblem(where, text, "not a boolean", f"write {name}=true or {name}=false (1/0 and yes/no work too)"))
+            return _INVALID
+        return word in _TRUE_WORDS
+    if option in INTEGER_OPTIONS:
+        stripped = text.strip()
+        # Not a number: passed on as text so the validator explains what it expects.
+        return int(stripped) if stripped.isascii() and stripped.isdigit() else stripped
+    if option in LIST_OPTIONS:
+        return split_list(text)
+    return text  # pragma: no cover - the sets above cover KNOWN_OPTIONS (tested)
+
+
+def options_from_text(settings: Mapping[str, str], *, source: str) -> dict[str, Any]:
+    """Options written as text under their own names (an ini section), parsed as ``WSGI_CORS_*`` variables are.
+
+    Raises :class:`~wsgi_cors.errors.ConfigError` naming each bad key (``source`` says where keys come from).
+    """
+    problems: list[ConfigProblem] = []
+    options: dict[str, Any] = {}
+    for key, text in settings.items():
+        option = key.strip().lower()
+        where = f"{source} {key}"
+        if option not in KNOWN_OPTIONS:
+            problems.append(ConfigProblem(where, text, "not a wsgi_cors setting", _spelling_fix(option)))
+            continue
+        parsed = _option_from_text(option, text, where, key, problems, kind="key")
+        if parsed is not _INVALID:
+            options[option] = parsed
+    if problems:
+        raise ConfigError(problems)
+    return options
 
 
 # --- putting it together ---------------------------------------------------------------------

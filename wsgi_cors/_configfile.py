@@ -63,6 +63,7 @@ __all__ = [
     "split_list",
     "env_variable",
     "dump_toml",
+    "options_from_text",
     "OVERRIDES_SOURCE",
 ]
 
@@ -420,16 +421,51 @@ def _environment_options(environ: Mapping[str, str], problems: list[ConfigProble
         if option is None:
             problems.append(_problem(kinds.UNKNOWN_VARIABLE, where, text, "not a wsgi_cors setting", _spelling_fix(name)))
             continue
-        if not text.strip():
-            problems.append(_problem(kinds.EMPTY_VARIABLE, where, text, "the variable is set but empty",
-                                     f"unset {variable} to use the default, or give it a value"))
-            continue
-        try:
-            found[name] = (variable, from_text(option, text))
-        except ValueError:
-            problems.append(_problem(kinds.VARIABLE_NOT_BOOLEAN, where, text, "not a boolean",
-                                     f"write {variable}=true or {variable}=false (1/0 and yes/no work too)"))
+        parsed = _option_from_text(option, text, where, variable, problems)
+        if parsed is not _INVALID:
+            found[name] = (variable, parsed)
     return found
+
+
+_INVALID = object()
+
+
+def _option_from_text(option: Option, text: str, where: Location, name: str, problems: list[ConfigProblem],
+                      kind: str = "variable") -> Any:
+    """One option's value written as text (a ``variable``, an ini ``key``), or _INVALID with the problem recorded."""
+    if not text.strip():
+        problems.append(_problem(kinds.EMPTY_VARIABLE, where, text, f"the {kind} is set but empty",
+                                 f"{'unset' if kind == 'variable' else 'remove'} {name} to use the default, or give it a value"))
+        return _INVALID
+    try:
+        return from_text(option, text)
+    except ValueError:
+        problems.append(_problem(kinds.VARIABLE_NOT_BOOLEAN, where, text, "not a boolean",
+                                 f"write {name}=true or {name}=false (1/0 and yes/no work too)"))
+        return _INVALID
+
+
+def options_from_text(settings: Mapping[str, str], *, source: str) -> dict[str, Any]:
+    """Options written as text under their own names (an ini section), parsed as ``WSGI_CORS_*`` variables are.
+
+    Raises :class:`~wsgi_cors.errors.ConfigError` naming each bad key (``source`` says where keys come from).
+    """
+    problems: list[ConfigProblem] = []
+    options: dict[str, Any] = {}
+    known = by_name(OPTIONS)
+    for key, text in settings.items():
+        name = key.strip().lower()
+        where = Location(source=f"{source} {key}")
+        option = known.get(name)
+        if option is None:
+            problems.append(_problem(kinds.UNKNOWN_VARIABLE, where, text, "not a wsgi_cors setting", _spelling_fix(name)))
+            continue
+        parsed = _option_from_text(option, text, where, key, problems, kind="key")
+        if parsed is not _INVALID:
+            options[name] = parsed
+    if problems:
+        raise ConfigError(problems)
+    return options
 
 
 # --- putting it together ---------------------------------------------------------------------

@@ -89,9 +89,9 @@ RULE_WITHOUT_PATH = _error(37, "a [[resources]] table without its path")
 BAD_RULE_ENTRY = _error(38, "a resources entry that is neither a table nor a path pattern")
 DUPLICATE_RULE = _error(39, "two [[resources]] tables for the same path")
 MISSPELLED_VARIABLE = _error(40, "a variable meant for wsgi_cors but spelled so that it would be ignored")
-UNKNOWN_VARIABLE = _error(41, "a WSGI_CORS_* variable that is not a setting")
-EMPTY_VARIABLE = _error(42, "a WSGI_CORS_* variable that is set but empty")
-VARIABLE_NOT_BOOLEAN = _error(43, "a boolean WSGI_CORS_* variable that is not true/false, 1/0 or yes/no")
+UNKNOWN_VARIABLE = _error(41, "a WSGI_CORS_* variable (or PasteDeploy ini key) that is not a setting")
+EMPTY_VARIABLE = _error(42, "a WSGI_CORS_* variable (or PasteDeploy ini key) that is set but empty")
+VARIABLE_NOT_BOOLEAN = _error(43, "a boolean WSGI_CORS_* variable (or PasteDeploy ini key) that is not true/false, 1/0 or yes/no")
 
 # --- warnings ---
 NO_METHODS = _warning(1, "an empty methods list: every preflight is refused")

@@ -21,11 +21,12 @@ from __future__ import annotations
 import importlib
 import logging
 import sys
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Optional
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping, Optional, Union
 
+from ._engine import CORSPolicy, Decision, Verdict, status_line
 from ._escaping import display
 from ._headers import Headers, merge_headers
-from ._engine import CORSPolicy, Decision, Verdict, status_line
+from ._reporting import DEFAULT_LOG_LIMIT, Reporter
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
@@ -33,8 +34,8 @@ if TYPE_CHECKING:
 __all__ = ["CORSMiddleware", "wrap", "import_app"]
 
 LOG = logging.getLogger("wsgi_cors")
-_INFO = logging.INFO
 RejectHook = Callable[[Decision, "WSGIEnvironment"], Any]
+ReportHook = Callable[[Decision, Decision, "WSGIEnvironment"], Any]
 _INTERNAL_ERROR_BODY = b"Internal Server Error"
 
 
@@ -52,6 +53,13 @@ class CORSMiddleware:
     called for every request the policy rejects (metrics, tracing); nothing extra runs for
     allowed requests.
 
+    ``report_only`` (a :class:`CORSPolicy`, or a dict of options) is evaluated beside the policy
+    for every request; where its decision differs, it is logged at ``report_log_level``, counted
+    and passed to ``on_report(enforced, would_be, environ)``, and the response is unchanged: the
+    way to try a stricter policy on real traffic before enforcing it. With ``counters=True``
+    refusals are counted per rule and reason (:meth:`rejections`; :mod:`wsgi_cors.prometheus`
+    exports them). Rejection log lines are limited to ``log_limit`` a minute.
+
     Usage::
 
         app.wsgi_app = CORSMiddleware(app.wsgi_app, origins=["https://app.example.com"])
@@ -67,19 +75,24 @@ class CORSMiddleware:
         *,
         on_reject: Optional[RejectHook] = None,
         intercept_exceptions: Optional[bool] = None,
+        report_only: Union[CORSPolicy, Mapping[str, Any], None] = None,
+        on_report: Optional[ReportHook] = None,
+        report_log_level: int = logging.WARNING,
+        log_limit: int = DEFAULT_LOG_LIMIT,
+        counters: bool = False,
         **options: Any,
     ) -> None:
         if policy is not None and options:
             raise TypeError("pass either policy=CORSPolicy(...) or keyword options, not both")
         if policy is not None and not isinstance(policy, CORSPolicy):
             raise TypeError(f"policy must be a CORSPolicy, not {type(policy).__name__}")
-        if on_reject is not None and not callable(on_reject):
-            raise TypeError("on_reject must be a callable taking (decision, environ)")
         if intercept_exceptions is not None and not isinstance(intercept_exceptions, bool):
             raise TypeError(f"intercept_exceptions must be True or False, not {intercept_exceptions!r}")
         self.app = app
-        self.on_reject = on_reject
         self._policy = policy if policy is not None else CORSPolicy(**options)
+        self._report_only = _as_policy(report_only, "report_only")
+        self._reporter = Reporter(on_reject=on_reject, on_report=on_report, log_limit=log_limit,
+                                  report_log_level=report_log_level, counters=counters)
         # A setting of this shell (what to do when the app raises); a policy built from a configuration
         # file may carry it too, for compatibility, and an explicit argument wins.
         self.intercept_exceptions: bool = (intercept_exceptions if intercept_exceptions is not None
@@ -104,6 +117,29 @@ class CORSMiddleware:
         """The policy in force."""
         return self._policy
 
+    @property
+    def report_only(self) -> Optional[CORSPolicy]:
+        """The report-only policy, evaluated beside the enforced one without changing any response (None: none)."""
+        return self._report_only
+
+    def rejections(self) -> dict[tuple[Optional[str], str, str], int]:
+        """Requests refused so far, by (rule, reason code, request kind)."""
+        return self._reporter.rejections()
+
+    @property
+    def counters(self) -> bool:
+        """Whether refusals are counted (``counters=True``)."""
+        return self._reporter.counters
+
+    @property
+    def dropped_log_lines(self) -> int:
+        """Rejection log lines dropped by the ``log_limit`` rate limit since start."""
+        return self._reporter.dropped_log_lines
+
+    def report_only_refusals(self) -> dict[tuple[Optional[str], str, str], int]:
+        """Requests the report-only policy would have refused that the policy in force did not, by (rule, reason, kind)."""
+        return self._reporter.report_only_refusals()
+
     def reconfigure(self, policy: Optional[CORSPolicy] = None, **options: Any) -> CORSPolicy:
         """Swap in a new policy; requests in flight finish with the one they started with.
 
@@ -119,23 +155,18 @@ class CORSMiddleware:
 
     def __call__(self, environ: "WSGIEnvironment", start_response: "StartResponse") -> Iterable[bytes]:
         policy = self._policy  # one read: a concurrent reconfigure() cannot mix two policies in one request
-        if environ.get("REQUEST_METHOD") == "OPTIONS":  # maybe a preflight: the engine tells
-            decision = policy.evaluate(
-                "OPTIONS",
-                environ.get("PATH_INFO") or "/",
-                origin=environ.get("HTTP_ORIGIN"),
-                request_method=environ.get("HTTP_ACCESS_CONTROL_REQUEST_METHOD"),
-                request_headers=environ.get("HTTP_ACCESS_CONTROL_REQUEST_HEADERS"),
-                request_private_network=environ.get("HTTP_ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK"),
-                raw_path=True,
-            )
-        else:  # any other method is never a preflight
+        if environ.get("REQUEST_METHOD") != "OPTIONS":  # never a preflight (this is _decide, one call less)
             decision = policy.evaluate_request(environ.get("PATH_INFO", ""), environ.get("HTTP_ORIGIN"), True)
+        else:
+            decision = _decide(policy, environ)
+        if self._report_only is not None:
+            self._report(self._report_only, decision, environ)
         if decision.verdict is not ALLOWED:
             if decision.verdict is NOT_COVERED:
                 return self.app(environ, start_response)  # no rule covers the path: not ours
-            if self.on_reject is not None or LOG.isEnabledFor(_INFO):  # somebody listens for refusals
-                self._rejected(decision, environ)
+            if self._reporter.listening or LOG.isEnabledFor(logging.INFO):  # counted, hooked or logged
+                self._reporter.refused(decision, environ, environ.get("HTTP_ORIGIN"), environ.get("REQUEST_METHOD") or "",
+                                       environ.get("PATH_INFO") or "")
         cors_headers = decision.headers
         if decision.status is not None:  # the engine answers this request itself (a preflight)
             status_text, empty_body_headers = _EMPTY_RESPONSES.get(decision.status) or _empty_response(decision.status)
@@ -194,24 +225,35 @@ class CORSMiddleware:
         )
         return [_INTERNAL_ERROR_BODY]
 
-    def _rejected(self, decision: Decision, environ: "WSGIEnvironment") -> None:
-        """Report a refusal: an INFO log line and the on_reject hook."""
-        if LOG.isEnabledFor(_INFO):
-            LOG.info(
-                "CORS %s request rejected [%s]: %s (origin=%s method=%s path=%s)",
-                decision.kind.value,
-                decision.reason,
-                decision.message,
-                display(environ.get("HTTP_ORIGIN") or ""),
-                display(environ.get("REQUEST_METHOD") or ""),
-                display(environ.get("PATH_INFO") or ""),
-            )
-        hook = self.on_reject
-        if hook is not None:
-            try:
-                hook(decision, environ)
-            except Exception:  # a metrics hook must not turn a CORS rejection into a server error
-                LOG.exception("the on_reject hook raised; the request goes on")
+    def _report(self, report_only: CORSPolicy, enforced: Decision, environ: "WSGIEnvironment") -> None:
+        """Ask the report-only policy the same question and report where its answer differs."""
+        would_be = _decide(report_only, environ)
+        self._reporter.compare(enforced, would_be, environ, environ.get("HTTP_ORIGIN"), environ.get("REQUEST_METHOD") or "",
+                               environ.get("PATH_INFO") or "")
+
+def _decide(policy: CORSPolicy, environ: "WSGIEnvironment") -> Decision:
+    """The engine's decision for a WSGI request: the door reads the request, the engine decides."""
+    if environ.get("REQUEST_METHOD") == "OPTIONS":  # maybe a preflight: the engine tells
+        return policy.evaluate(
+            "OPTIONS",
+            environ.get("PATH_INFO") or "/",
+            origin=environ.get("HTTP_ORIGIN"),
+            request_method=environ.get("HTTP_ACCESS_CONTROL_REQUEST_METHOD"),
+            request_headers=environ.get("HTTP_ACCESS_CONTROL_REQUEST_HEADERS"),
+            request_private_network=environ.get("HTTP_ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK"),
+            raw_path=True,
+        )
+    # Any other method is never a preflight.
+    return policy.evaluate_request(environ.get("PATH_INFO", ""), environ.get("HTTP_ORIGIN"), True)
+
+
+def _as_policy(value: Union[CORSPolicy, Mapping[str, Any], None], name: str) -> Optional[CORSPolicy]:
+    """A policy given as a CORSPolicy or as a dict of options (as configuration files give it)."""
+    if value is None or isinstance(value, CORSPolicy):
+        return value
+    if isinstance(value, Mapping):
+        return CORSPolicy(**value)
+    raise TypeError(f"{name} must be a CORSPolicy or a dict of options, not {type(value).__name__}")
 
 
 def _close_failed_body(result: Iterable[bytes]) -> None:

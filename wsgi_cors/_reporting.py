@@ -1,0 +1,164 @@
+"""What a door does with a refusal or a report-only difference: count it, log it without flooding, call the hook.
+
+Protocol-neutral, so every door (WSGI, ASGI, the framework doors built on them) reports the same way:
+
+* **Counters** per (rule, reason, kind), readable in-process (:meth:`Reporter.rejections`) and exported by
+  :mod:`wsgi_cors.prometheus`. Opt-in (``counters=True``): they cost a lock and a dict update per refusal,
+  which is more than the rest of a refused request costs the door.
+* **Log lines** on the ``wsgi_cors`` logger, at most ``log_limit`` a minute (an attacker sending a million
+  bad origins must not write a million lines); lines over the limit are dropped and counted, and the next
+  line logged says how many were dropped.
+* **Report-only policy**: a second policy evaluated beside the enforced one, whose would-be decisions are
+  reported where they differ from the enforced decision, without changing any response: the way to see what a
+  stricter policy would refuse before it does (Envoy's CORS filter calls it shadow mode).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from typing import Any, Callable, Optional
+
+from ._engine import Decision
+from ._escaping import display
+
+__all__ = ["Reporter", "DEFAULT_LOG_LIMIT"]
+
+LOG = logging.getLogger("wsgi_cors")
+# Rejection log lines per minute, per door: enough to debug a misconfiguration by reading the log, far too few
+# to flood it. 0 turns rejection logging off; the counters still count.
+DEFAULT_LOG_LIMIT = 60
+_WINDOW_SECONDS = 60.0
+
+CountKey = tuple[Optional[str], str, str]  # (rule, reason, kind)
+
+
+class _RateLimitedLog:
+    """Log at most ``limit`` lines per window; count what is dropped and say so with the next line logged."""
+
+    def __init__(self, limit: int, clock: Callable[[], float]) -> None:
+        self.limit = limit
+        self.clock = clock
+        self.lock = threading.Lock()
+        self.window_start = clock()
+        self.logged = 0
+        self.dropped = 0
+        self.dropped_total = 0
+
+    def allow(self) -> tuple[bool, int]:
+        """Whether one more line may be logged now, and how many lines were dropped since the last one logged."""
+        with self.lock:
+            now = self.clock()
+            if now - self.window_start >= _WINDOW_SECONDS:
+                self.window_start, self.logged = now, 0
+            if self.logged >= self.limit:
+                self.dropped += 1
+                self.dropped_total += 1
+                return False, 0
+            self.logged += 1
+            dropped, self.dropped = self.dropped, 0
+            return True, dropped
+
+
+class Reporter:
+    """Counts refusals and report-only differences, logs them under a rate limit, and calls the hooks.
+
+    ``on_reject(decision, request)`` and ``on_report(enforced, would_be, request)`` get the door's own request
+    object (a WSGI environ, an ASGI scope); a hook that raises is logged and the request goes on.
+    """
+
+    def __init__(
+        self,
+        *,
+        on_reject: Optional[Callable[[Decision, Any], Any]] = None,
+        on_report: Optional[Callable[[Decision, Decision, Any], Any]] = None,
+        log_limit: int = DEFAULT_LOG_LIMIT,
+        report_log_level: int = logging.WARNING,
+        counters: bool = False,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        if on_reject is not None and not callable(on_reject):
+            raise TypeError("on_reject must be a callable taking (decision, request)")
+        if on_report is not None and not callable(on_report):
+            raise TypeError("on_report must be a callable taking (enforced, would_be, request)")
+        if isinstance(log_limit, bool) or not isinstance(log_limit, int) or log_limit < 0:
+            raise TypeError(f"log_limit must be a number of log lines per minute (0 or more), not {log_limit!r}")
+        if isinstance(report_log_level, bool) or not isinstance(report_log_level, int):
+            raise TypeError(f"report_log_level must be a logging level such as logging.WARNING, not {report_log_level!r}")
+        if not isinstance(counters, bool):
+            raise TypeError(f"counters must be True or False, not {counters!r}")
+        self.on_reject = on_reject
+        self.on_report = on_report
+        self.counters = counters
+        # Somebody listens for refusals whatever the log level: the door must call refused() for each.
+        self.listening = counters or on_reject is not None
+        self.report_log_level = report_log_level
+        self._log = _RateLimitedLog(log_limit, clock)
+        self._lock = threading.Lock()
+        self._rejections: dict[CountKey, int] = {}
+        self._report_only: dict[CountKey, int] = {}
+
+    def rejections(self) -> dict[CountKey, int]:
+        """Refusals so far, by (rule, reason code, request kind): a copy, safe to keep (empty unless ``counters``)."""
+        with self._lock:
+            return dict(self._rejections)
+
+    def report_only_refusals(self) -> dict[CountKey, int]:
+        """Requests the report-only policy would have refused and the enforced one did not, by (rule, reason, kind)."""
+        with self._lock:
+            return dict(self._report_only)
+
+    @property
+    def dropped_log_lines(self) -> int:
+        """Rejection and report-only log lines dropped by the rate limit since start."""
+        return self._log.dropped_total
+
+    def refused(self, decision: Decision, request: Any, origin: Optional[str], method: str, path: str) -> None:
+        """Count, log and hand on one refusal of the enforced policy."""
+        if self.counters:
+            key = (decision.rule, str(decision.reason), decision.kind.value)
+            with self._lock:
+                self._rejections[key] = self._rejections.get(key, 0) + 1
+        if LOG.isEnabledFor(logging.INFO):
+            allowed, dropped = self._log.allow()
+            if allowed:
+                LOG.info("CORS %s request rejected [%s]: %s (origin=%s method=%s path=%s)%s", decision.kind.value,
+                         decision.reason, decision.message, display(origin or ""), display(method), display(path),
+                         _dropped_note(dropped))
+        hook = self.on_reject
+        if hook is not None:
+            try:
+                hook(decision, request)
+            except Exception:  # a metrics hook must not turn a CORS rejection into a server error
+                LOG.exception("the on_reject hook raised; the request goes on")
+
+    def compare(self, enforced: Decision, would_be: Decision, request: Any, origin: Optional[str], method: str,
+                path: str) -> None:
+        """Report where the report-only decision differs from the enforced one; nothing else changes."""
+        if would_be.verdict is enforced.verdict and would_be.headers == enforced.headers:
+            return
+        if self.counters and would_be.refused and not enforced.refused:
+            key = (would_be.rule, str(would_be.reason), would_be.kind.value)
+            with self._lock:
+                self._report_only[key] = self._report_only.get(key, 0) + 1
+        if LOG.isEnabledFor(self.report_log_level):
+            allowed, dropped = self._log.allow()
+            if allowed:
+                if would_be.verdict is enforced.verdict:
+                    difference = f"would send other CORS headers: {display(repr(would_be.headers))}"
+                else:
+                    difference = f"would be {would_be.verdict.value} [{would_be.reason or '-'}]: {would_be.message}"
+                LOG.log(self.report_log_level, "CORS report-only policy differs on a %s request: enforced %s, report-only %s "
+                        "(origin=%s method=%s path=%s)%s", enforced.kind.value, enforced.verdict.value, difference,
+                        display(origin or ""), display(method), display(path), _dropped_note(dropped))
+        hook = self.on_report
+        if hook is not None:
+            try:
+                hook(enforced, would_be, request)
+            except Exception:
+                LOG.exception("the on_report hook raised; the request goes on")
+
+
+def _dropped_note(dropped: int) -> str:
+    return f" [{dropped} similar log lines dropped by the rate limit]" if dropped else ""

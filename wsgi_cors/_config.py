@@ -287,6 +287,15 @@ def _rule_label(pattern: Any) -> str:
     return f"resources[{text!r}]"
 
 
+# A Werkzeug rule variable (<name>, <int:id>, <string(length=2):code>); not a regex's (?P<name> or (?<= / (?<!.
+_WERKZEUG_VARIABLE = re.compile(r"(?<!\(\?)(?<!\?P)<(?:[A-Za-z_]\w*(?:\([^)]*\))?:)?[A-Za-z_]\w*>")
+
+
+def is_werkzeug_rule(pattern: str) -> bool:
+    """Whether ``pattern`` is written as a Flask/Werkzeug route (``/api/users/<int:user_id>``) rather than a path pattern."""
+    return "<" in pattern and _WERKZEUG_VARIABLE.search(pattern) is not None
+
+
 def _parse_resources(value: Any, validator: _Validator) -> list[tuple[Any, Mapping[str, Any]]]:
     """Normalise ``resources`` into (pattern, overrides) pairs in declaration order."""
     if isinstance(value, (str, re.Pattern)):
@@ -311,6 +320,11 @@ def _parse_resources(value: Any, validator: _Validator) -> list[tuple[Any, Mappi
         label = _rule_label(pattern) if isinstance(pattern, (str, re.Pattern)) else "resources"
         if not isinstance(pattern, (str, re.Pattern)):
             validator.error(label, pattern, "a path pattern must be a string or a compiled regex", "write r'/api/*'")
+            continue
+        if isinstance(pattern, str) and is_werkzeug_rule(pattern):
+            validator.error(label, pattern, "a Flask/Werkzeug route (<converter:name>), not a path pattern: it would match only "
+                            "that literal text", "use wsgi_cors.flask.CORS(app), which matches routes through the app's URL map, "
+                            "or write a path pattern such as r'/api/users/[0-9]+'")
             continue
         if isinstance(pattern, str) and is_regex(pattern) and pattern != "*":
             try:

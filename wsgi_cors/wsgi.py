@@ -20,12 +20,16 @@ from __future__ import annotations
 
 import importlib
 import logging
+import os
 import sys
+import warnings
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Optional
 
+from ._config import user_stacklevel
 from ._escaping import display
 from ._headers import Headers, merge_headers
 from ._engine import CORSPolicy, Decision, Verdict, status_line
+from .errors import IgnoredSettingsWarning
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
@@ -67,6 +71,7 @@ class CORSMiddleware:
         *,
         on_reject: Optional[RejectHook] = None,
         intercept_exceptions: Optional[bool] = None,
+        _settings_read: bool = False,
         **options: Any,
     ) -> None:
         if policy is not None and options:
@@ -80,6 +85,8 @@ class CORSMiddleware:
         self.app = app
         self.on_reject = on_reject
         self._policy = policy if policy is not None else CORSPolicy(**options)
+        if not _settings_read:  # the plain constructor reads no settings: say so when some are set (from_config has)
+            warn_ignored_settings(app, environment=True)
         # A setting of this shell (what to do when the app raises); a policy built from a configuration
         # file may carry it too, for compatibility, and an explicit argument wins.
         self.intercept_exceptions: bool = (intercept_exceptions if intercept_exceptions is not None
@@ -97,7 +104,9 @@ class CORSMiddleware:
         """
         from ._configfile import load_policy
 
-        return cls(app, load_policy(config, overrides=overrides), on_reject=on_reject)
+        policy = load_policy(config, overrides=overrides)
+        warn_ignored_settings(app, environment=False)  # the variables were read; a Flask app's CORS_* keys were not
+        return cls(app, policy, on_reject=on_reject, _settings_read=True)
 
     @property
     def policy(self) -> CORSPolicy:
@@ -213,6 +222,39 @@ class CORSMiddleware:
                 hook(decision, environ)
             except Exception:  # a metrics hook must not turn a CORS rejection into a server error
                 LOG.exception("the on_reject hook raised; the request goes on")
+
+
+# Flask-CORS's app.config keys (flask_cors.core.CONFIG_OPTIONS).
+FLASK_CORS_CONFIG_KEYS = ("CORS_ORIGINS", "CORS_METHODS", "CORS_ALLOW_HEADERS", "CORS_EXPOSE_HEADERS", "CORS_SUPPORTS_CREDENTIALS",
+                          "CORS_MAX_AGE", "CORS_SEND_WILDCARD", "CORS_AUTOMATIC_OPTIONS", "CORS_VARY_HEADER", "CORS_RESOURCES",
+                          "CORS_INTERCEPT_EXCEPTIONS", "CORS_ALWAYS_SEND", "CORS_ALLOW_PRIVATE_NETWORK")
+
+
+def warn_ignored_settings(app: Any, *, environment: bool) -> None:
+    """Warn (IgnoredSettingsWarning) about CORS settings that exist but that the middleware being built does not read.
+
+    A Flask app is recognised without importing Flask: ``app`` is the bound method ``flask_app.wsgi_app``,
+    whose ``__self__`` has a ``config`` mapping and a ``url_map``. ``environment``: whether to look for
+    ``WSGI_CORS_*`` variables too (only the plain constructor ignores them).
+    """
+    owner = getattr(app, "__self__", None)
+    config = getattr(owner, "config", None)
+    if config is not None and hasattr(owner, "url_map") and hasattr(config, "get"):
+        keys = [key for key in FLASK_CORS_CONFIG_KEYS if config.get(key) is not None]
+        if keys:
+            warnings.warn(
+                f"the Flask app's config sets {', '.join(keys)}, which CORSMiddleware does not read, so they change nothing "
+                "and the policy is the one passed in code (by default: any origin). Fix: replace the middleware with "
+                "`from wsgi_cors.flask import CORS; CORS(app)`, which reads them as Flask-CORS does, or pass them as options",
+                IgnoredSettingsWarning, stacklevel=user_stacklevel())
+    if environment:
+        variables = sorted(name for name in os.environ if name.startswith("WSGI_CORS_"))
+        if variables:
+            warnings.warn(
+                f"{', '.join(variables)} {'is' if len(variables) == 1 else 'are'} set, but CORSMiddleware(app, ...) does not read "
+                "WSGI_CORS_* variables, so the policy is the one passed in code. Fix: build it with "
+                "CORSMiddleware.from_config(app) or wsgi_cors.wrap(app), which read them, or unset them",
+                IgnoredSettingsWarning, stacklevel=user_stacklevel())
 
 
 def _close_failed_body(result: Iterable[bytes]) -> None:

@@ -354,7 +354,7 @@ class _Door:
         method = environ.get("REQUEST_METHOD") or "GET"
         if method == "OPTIONS":
             method = environ.get("HTTP_ACCESS_CONTROL_REQUEST_METHOD") or method  # a preflight: the method it asks for
-        rule = self._match(environ, method.upper())
+        rule = self._match(environ, method.upper(), method is not environ.get("REQUEST_METHOD"))
         if rule is None:  # no view answers (404, a redirect, a routing error): the app's path rules only
             return self._app_paths
         endpoint = rule.endpoint
@@ -371,8 +371,13 @@ class _Door:
                 return target
         return None
 
-    def _match(self, environ: dict[str, Any], method: str) -> Optional[Rule]:
-        """The rule Flask will dispatch to, by the app's own URL adapter (as ``Flask.create_url_adapter`` builds it)."""
+    def _match(self, environ: dict[str, Any], method: str, preflight: bool) -> Optional[Rule]:
+        """The rule Flask will dispatch to, by the app's own URL adapter (as ``Flask.create_url_adapter`` builds it).
+
+        For a preflight, the rule of the method it names; when no rule at the URL takes that method, the rule
+        the preflight itself reaches (Flask-CORS's decorator answers it there). An actual request with a
+        method the URL does not take reaches no view (Flask answers 405): None.
+        """
         app = self.flask_app
         try:
             adapter = app.create_url_adapter(app.request_class(environ, populate_request=False))
@@ -381,8 +386,8 @@ class _Door:
             try:
                 rule, _ = adapter.match(method=method, return_rule=True)
             except MethodNotAllowed:
-                # No handler for this method at this URL: the view that owns the URL (as Flask-CORS, whose
-                # decorator answers the preflight), found through the OPTIONS Flask adds to every rule.
+                if not preflight:
+                    return None
                 rule, _ = adapter.match(method="OPTIONS", return_rule=True)
             return rule
         except Exception:  # noqa: BLE001 - NotFound, a redirect, a bad host: Flask will not reach a view either

@@ -32,7 +32,7 @@ def preflight(client: Any, path: str, origin: str, method: str, headers: tuple[s
 
 def test_star_import_gives_the_flask_cors_names() -> None:
     namespace: dict[str, Any] = {}
-    exec("from wsgi_cors.flask import *", namespace)  # noqa: S102
+    exec("from wsgi_cors.flask import *", namespace)
     assert {"CORS", "cross_origin"} <= set(namespace) and door.__all__ == ["CORS", "cross_origin"]
 
 

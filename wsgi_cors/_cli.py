@@ -210,7 +210,7 @@ def _serve(args: argparse.Namespace, out: TextIO) -> int:
     except ValueError as error:
         print(f"error: {printable(str(error))}", file=sys.stderr)
         return EXIT_USAGE
-    middleware = CORSMiddleware(app, policy=loaded.policy)
+    middleware = CORSMiddleware(app, policy=loaded.policy, _settings_read=True)  # the variables were read
     host = f"[{args.host}]" if ":" in args.host else args.host
     print(f"wsgi-cors: serving {printable(args.app)} at http://{printable(host)}:{args.port}/ with CORS", file=out)
     print(f"policy from {_describe_sources(loaded.sources)}, in effect:\n", file=out)

@@ -81,6 +81,8 @@ BOOLEAN_OPTIONS = names(kind=ValueKind.BOOLEAN)
 INTEGER_OPTIONS = names(kind=ValueKind.INTEGER)
 
 _RESOURCES_KEY = "resources"
+# A table of options for a second policy, reported and never enforced (CORSMiddleware's report_only).
+REPORT_ONLY_KEY = "report_only"
 _PATH_KEY = "path"
 # tomllib (and tomli) end every syntax error with its position.
 _TOML_POSITION_RE = re.compile(r"\s*\(at line (?P<line>\d+), column (?P<column>\d+)\)$")
@@ -122,6 +124,8 @@ class LoadedConfig:
     options: dict[str, Any]
     policy: CORSPolicy
     sources: tuple[str, ...]
+    # The file's [report_only] table as a policy: evaluated beside ``policy``, never enforced (None: no table).
+    report_only: Optional[CORSPolicy] = None
 
 
 def load_options(
@@ -542,12 +546,16 @@ def _load(
     in_file = frozenset(key for key in (file.data if file else ()) if key not in variables and key not in overrides)
     provenance = _Provenance(file, rules_index, variables, in_file)
 
+    report_only_options = options.pop(REPORT_ONLY_KEY, None)
+    report_only: Optional[CORSPolicy] = None
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
             policy = CORSPolicy(**options)
         except ConfigError as error:
             problems.extend(provenance.locate(problem) for problem in error.problems)
+        if report_only_options is not None:
+            report_only = _report_only_policy(report_only_options, file, problems)
     if problems:
         raise ConfigError(problems)
     if reemit_warnings:
@@ -557,4 +565,23 @@ def _load(
             if isinstance(message, CORSConfigWarning) and message.problem is not None:
                 message = type(message)(provenance.locate(message.problem))
             warnings.warn(message, warning.category, stacklevel=stacklevel)
-    return LoadedConfig(options, policy, tuple(sources))
+    return LoadedConfig(options, policy, tuple(sources), report_only)
+
+
+def _report_only_policy(table: Any, file: Optional[_ConfigFile], problems: list[ConfigProblem]) -> Optional[CORSPolicy]:
+    """The ``[report_only]`` table (options, ``[[report_only.resources]]`` included) as a policy; problems located in it."""
+    source = f"{file.label if file else 'configuration'} [{REPORT_ONLY_KEY}]"
+    if not isinstance(table, dict):
+        problems.append(_problem(kinds.BAD_REPORT_ONLY, Location(option=REPORT_ONLY_KEY, source=source),
+                                 table, "report_only is a table of options", "write [report_only] and the options under it"))
+        return None
+    options = dict(table)
+    rules = options.get(_RESOURCES_KEY)
+    if isinstance(rules, list) and all(isinstance(rule, dict) for rule in rules):  # [[report_only.resources]] tables
+        options[_RESOURCES_KEY] = {rule.get(_PATH_KEY): {k: v for k, v in rule.items() if k != _PATH_KEY} for rule in rules}
+    try:
+        return CORSPolicy(**options)
+    except ConfigError as error:
+        problems.extend(dataclasses.replace(problem, location=dataclasses.replace(problem.location, source=source))
+                        for problem in error.problems)
+        return None

@@ -92,6 +92,9 @@ MISSPELLED_VARIABLE = _error(40, "a variable meant for wsgi_cors but spelled so 
 UNKNOWN_VARIABLE = _error(41, "a WSGI_CORS_* variable (or PasteDeploy ini key) that is not a setting")
 EMPTY_VARIABLE = _error(42, "a WSGI_CORS_* variable (or PasteDeploy ini key) that is set but empty")
 VARIABLE_NOT_BOOLEAN = _error(43, "a boolean WSGI_CORS_* variable (or PasteDeploy ini key) that is not true/false, 1/0 or yes/no")
+BAD_REPORT_ONLY = _error(45, "report_only in a configuration file that is not a table of options")
+RESOURCES_IN_DECORATOR = _error(46, "resources given to a per-view decorator (@cross_origin), which covers its own view")
+ROUTE_AS_PATH_PATTERN = _error(44, "a path pattern written as a Flask/Werkzeug route (<int:id>), which would match only that text")
 
 # --- warnings ---
 NO_METHODS = _warning(1, "an empty methods list: every preflight is refused")

@@ -200,6 +200,15 @@ def preflight_status(name: str, value: Any, where: Location, problems: Problems)
     return {"preflight_status": value}, value
 
 
+# A Werkzeug rule variable (<name>, <int:id>, <string(length=2):code>); not a regex's (?P<name> or (?<= / (?<!.
+_WERKZEUG_VARIABLE = re.compile(r"(?<!\(\?)(?<!\?P)<(?:[A-Za-z_]\w*(?:\([^)]*\))?:)?[A-Za-z_]\w*>")
+
+
+def is_werkzeug_rule(pattern: str) -> bool:
+    """Whether ``pattern`` is written as a Flask/Werkzeug route (``/api/users/<int:user_id>``) rather than a path pattern."""
+    return "<" in pattern and _WERKZEUG_VARIABLE.search(pattern) is not None
+
+
 def rule_key(pattern: Any) -> Any:
     """How a location names a rule: its pattern's text."""
     return pattern.pattern if isinstance(pattern, re.Pattern) else pattern if isinstance(pattern, (str, int)) else repr(pattern)
@@ -232,6 +241,12 @@ def resources(name: str, value: Any, where: Location, problems: Problems) -> Che
                          "write r'/api/*'")
             continue
         here = Location(rule=rule_key(pattern))
+        if isinstance(pattern, str) and is_werkzeug_rule(pattern):
+            problems.add(kinds.ROUTE_AS_PATH_PATTERN, here, pattern,
+                         f"{pattern!r} is a Flask/Werkzeug route (<converter:name>), not a path pattern: it would match only that text",
+                         "use wsgi_cors.flask.CORS(app), which matches routes through the app's URL map, "
+                         "or write a path pattern such as r'/api/users/[0-9]+'")
+            continue
         if isinstance(pattern, str) and is_regex(pattern) and pattern != "*":
             try:
                 re.compile(pattern)

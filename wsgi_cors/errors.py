@@ -23,6 +23,7 @@ __all__ = [
     "ShadowedRuleWarning",
     "InsecureConfigWarning",
     "MissingVaryWarning",
+    "IgnoredSettingsWarning",
 ]
 
 
@@ -119,3 +120,11 @@ class InsecureConfigWarning(CORSConfigWarning):
 
 class MissingVaryWarning(InsecureConfigWarning):
     """``vary_header=False``: responses whose CORS headers depend on the Origin do not say so, so a cache may replay them."""
+
+
+class IgnoredSettingsWarning(CORSConfigWarning):
+    """Settings meant for CORS that this constructor does not read (a Flask app's ``CORS_*`` keys, ``WSGI_CORS_*`` variables).
+
+    Left unread they change nothing, and the policy in force is the one in code (by default, any origin),
+    which is exactly what their author did not mean.
+    """

@@ -20,13 +20,17 @@ from __future__ import annotations
 
 import importlib
 import logging
+import os
 import sys
+import warnings
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping, Optional, Union
 
+from ._config import user_stacklevel
 from ._engine import CORSPolicy, Decision, Verdict, status_line
 from ._escaping import display
 from ._headers import Headers, merge_headers
 from ._reporting import DEFAULT_LOG_LIMIT, Reporter
+from .errors import IgnoredSettingsWarning
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
@@ -80,6 +84,7 @@ class CORSMiddleware:
         report_log_level: int = logging.WARNING,
         log_limit: int = DEFAULT_LOG_LIMIT,
         counters: bool = False,
+        _settings_read: bool = False,
         **options: Any,
     ) -> None:
         if policy is not None and options:
@@ -93,6 +98,8 @@ class CORSMiddleware:
         self._report_only = _as_policy(report_only, "report_only")
         self._reporter = Reporter(on_reject=on_reject, on_report=on_report, log_limit=log_limit,
                                   report_log_level=report_log_level, counters=counters)
+        if not _settings_read:  # the plain constructor reads no settings: say so when some are set (from_config has)
+            warn_ignored_settings(app, environment=True)
         # A setting of this shell (what to do when the app raises); a policy built from a configuration
         # file may carry it too, for compatibility, and an explicit argument wins.
         self.intercept_exceptions: bool = (intercept_exceptions if intercept_exceptions is not None
@@ -106,11 +113,17 @@ class CORSMiddleware:
         environment variables, then keyword ``overrides``; see :mod:`wsgi_cors._configfile`.
 
         With none of them set it is ``CORSMiddleware(app, **overrides)``. Errors and warnings name the file,
-        key and line, or the environment variable.
+        key and line, or the environment variable. The door's own settings (``report_only``, ``counters``,
+        ``log_limit``...) may be given as keywords too; a ``[report_only]`` table in the file gives the
+        report-only policy.
         """
-        from ._configfile import load_policy
+        from ._configfile import load_config
 
-        return cls(app, load_policy(config, overrides=overrides), on_reject=on_reject)
+        door = {name: overrides.pop(name) for name in list(overrides) if name in _DOOR_SETTINGS}
+        loaded = load_config(config, overrides=overrides)
+        warn_ignored_settings(app, environment=False)  # the variables were read; a Flask app's CORS_* keys were not
+        door.setdefault("report_only", loaded.report_only)
+        return cls(app, loaded.policy, on_reject=on_reject, _settings_read=True, **door)
 
     @property
     def policy(self) -> CORSPolicy:
@@ -231,6 +244,10 @@ class CORSMiddleware:
         self._reporter.compare(enforced, would_be, environ, environ.get("HTTP_ORIGIN"), environ.get("REQUEST_METHOD") or "",
                                environ.get("PATH_INFO") or "")
 
+# Keyword settings of the door itself (not of the policy), which from_config() passes on.
+_DOOR_SETTINGS = frozenset({"intercept_exceptions", "report_only", "on_report", "report_log_level", "log_limit", "counters"})
+
+
 def _decide(policy: CORSPolicy, environ: "WSGIEnvironment") -> Decision:
     """The engine's decision for a WSGI request: the door reads the request, the engine decides."""
     if environ.get("REQUEST_METHOD") == "OPTIONS":  # maybe a preflight: the engine tells
@@ -254,6 +271,39 @@ def _as_policy(value: Union[CORSPolicy, Mapping[str, Any], None], name: str) -> 
     if isinstance(value, Mapping):
         return CORSPolicy(**value)
     raise TypeError(f"{name} must be a CORSPolicy or a dict of options, not {type(value).__name__}")
+
+
+# Flask-CORS's app.config keys (flask_cors.core.CONFIG_OPTIONS).
+FLASK_CORS_CONFIG_KEYS = ("CORS_ORIGINS", "CORS_METHODS", "CORS_ALLOW_HEADERS", "CORS_EXPOSE_HEADERS", "CORS_SUPPORTS_CREDENTIALS",
+                          "CORS_MAX_AGE", "CORS_SEND_WILDCARD", "CORS_AUTOMATIC_OPTIONS", "CORS_VARY_HEADER", "CORS_RESOURCES",
+                          "CORS_INTERCEPT_EXCEPTIONS", "CORS_ALWAYS_SEND", "CORS_ALLOW_PRIVATE_NETWORK")
+
+
+def warn_ignored_settings(app: Any, *, environment: bool) -> None:
+    """Warn (IgnoredSettingsWarning) about CORS settings that exist but that the middleware being built does not read.
+
+    A Flask app is recognised without importing Flask: ``app`` is the bound method ``flask_app.wsgi_app``,
+    whose ``__self__`` has a ``config`` mapping and a ``url_map``. ``environment``: whether to look for
+    ``WSGI_CORS_*`` variables too (only the plain constructor ignores them).
+    """
+    owner = getattr(app, "__self__", None)
+    config = getattr(owner, "config", None)
+    if config is not None and hasattr(owner, "url_map") and hasattr(config, "get"):
+        keys = [key for key in FLASK_CORS_CONFIG_KEYS if config.get(key) is not None]
+        if keys:
+            warnings.warn(
+                f"the Flask app's config sets {', '.join(keys)}, which CORSMiddleware does not read, so they change nothing "
+                "and the policy is the one passed in code (by default: any origin). Fix: replace the middleware with "
+                "`from wsgi_cors.flask import CORS; CORS(app)`, which reads them as Flask-CORS does, or pass them as options",
+                IgnoredSettingsWarning, stacklevel=user_stacklevel())
+    if environment:
+        variables = sorted(name for name in os.environ if name.startswith("WSGI_CORS_"))
+        if variables:
+            warnings.warn(
+                f"{', '.join(variables)} {'is' if len(variables) == 1 else 'are'} set, but CORSMiddleware(app, ...) does not read "
+                "WSGI_CORS_* variables, so the policy is the one passed in code. Fix: build it with "
+                "CORSMiddleware.from_config(app) or wsgi_cors.wrap(app), which read them, or unset them",
+                IgnoredSettingsWarning, stacklevel=user_stacklevel())
 
 
 def _close_failed_body(result: Iterable[bytes]) -> None:

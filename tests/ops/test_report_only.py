@@ -93,3 +93,23 @@ def test_preflight_headers_the_two_policies_would_send_differently_are_reported(
     assert response.get("Access-Control-Max-Age") == "600"
     assert "report-only would send other CORS headers" in caplog.records[0].getMessage()
     assert "'60'" in caplog.records[0].getMessage()
+
+
+def test_a_report_only_table_in_the_configuration_file_gives_the_report_only_policy(tmp_path: Any) -> None:
+    config = tmp_path / "cors.toml"
+    config.write_text(f'origins = ["{APP}", "{PARTNER}"]\n\n[report_only]\norigins = ["{APP}"]\n')
+    middleware = CORSMiddleware.from_config(hello_app, str(config), counters=True)
+    response = call(middleware, "GET", "/", {"Origin": PARTNER})
+    assert response.get("Access-Control-Allow-Origin") == PARTNER
+    assert middleware.report_only_refusals() == {("/*", "origin-not-allowed", "actual"): 1}
+
+
+def test_a_bad_report_only_table_is_an_error_located_in_it(tmp_path: Any) -> None:
+    from wsgi_cors import ConfigError
+
+    config = tmp_path / "cors.toml"
+    config.write_text('[report_only]\norigins = "*"\nsupports_credentials = true\n')
+    with pytest.raises(ConfigError) as raised:
+        CORSMiddleware.from_config(hello_app, str(config))
+    assert [problem.code for problem in raised.value.problems] == ["wsgi_cors.E026"]
+    assert str(raised.value.problems[0].location).startswith(f"{config} [report_only]")

@@ -205,12 +205,14 @@ def merge_header_pairs(app_headers: Iterable[Sequence[bytes]], cors_headers: Byt
     ``app_headers`` is what the app put in ``http.response.start`` (lists or tuples); ``cors_headers`` are ours,
     converted once per decision with :func:`header_pairs`.
     """
-    app_pairs = [(name, value) for name, value in app_headers]
-    for name, _ in app_pairs:
-        if name[:1] in b"AaVv":
-            return _merge_owned_headers(app_pairs, cors_headers, _BYTES_SPELLING)
-    app_pairs += cors_headers
-    return app_pairs
+    app_list = app_headers if isinstance(app_headers, list) else list(app_headers)
+    for name, _ in app_list:
+        if not name or name[0] in _OWNED_FIRST_BYTES:  # an int test: bytes slicing and `in` cost three times as much
+            return _merge_owned_headers([(name, value) for name, value in app_list], cors_headers, _BYTES_SPELLING)
+    return [*app_list, *cors_headers]  # the app's pairs as it wrote them (ASGI allows lists), then ours
+
+
+_OWNED_FIRST_BYTES = frozenset(b"AaVv")
 
 
 def header_pairs(headers: Headers) -> BytesHeaders:

@@ -146,8 +146,10 @@ class CORSMiddleware:
             origin = None
             for name, value in scope["headers"]:
                 if name == b"origin":
-                    origin = _combined(origin, value)
-            decision = policy.evaluate_request(_request_path(scope), origin, True)
+                    origin = value.decode("latin-1") if origin is None else _combined(origin, value)
+            raw = scope.get("raw_path")
+            path = raw.decode("latin-1") if raw is not None and b"%" not in raw else _request_path(scope)
+            decision = policy.evaluate_request(path, origin, True)
         if decision.verdict is not ALLOWED:
             if decision.verdict is NOT_COVERED:
                 return await self.app(scope, receive, send)  # no rule covers the path: not ours

@@ -8,7 +8,7 @@ import pytest
 
 pytest.importorskip("starlette")
 
-from . import asgi_bench  # noqa: E402
+from . import asgi_bench
 
 
 def test_a_quick_run_verifies_every_answer_and_reports_each_workload() -> None:

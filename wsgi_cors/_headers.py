@@ -9,12 +9,15 @@ unbounded split of this header).
 from __future__ import annotations
 
 import re
-from typing import Optional, Sequence
+from typing import AnyStr, Generic, Iterable, Optional, Sequence
 
 Headers = Sequence[tuple[str, str]]
+BytesHeaders = Sequence[tuple[bytes, bytes]]
 
 __all__ = [
     "merge_headers",
+    "merge_header_pairs",
+    "header_pairs",
     "TOKEN",
     "is_token",
     "FORBIDDEN_REQUEST_HEADERS",
@@ -183,7 +186,8 @@ def parse_request_header_names(value: str) -> Optional[list[str]]:
 def merge_headers(app_headers: list[tuple[str, str]], cors_headers: Headers) -> list[tuple[str, str]]:
     """The app's headers with its ``Access-Control-*`` headers replaced by ours and our ``Vary`` merged into its own.
 
-    Protocol-neutral (``str`` pairs), so every shell merges the same way.
+    The WSGI spelling (``str`` pairs); :func:`merge_header_pairs` is the ASGI one (``bytes`` pairs), and both run
+    the one merge below, so every door merges the same way.
 
     The middleware owns CORS on the paths it covers: keeping an app's (or another layer's)
     ``Access-Control-Allow-Origin`` beside ours would make two, and browsers refuse that.
@@ -191,30 +195,72 @@ def merge_headers(app_headers: list[tuple[str, str]], cors_headers: Headers) -> 
     """
     for name, _ in app_headers:
         if name[:1] in "AaVv":  # Access-Control-* or Vary (or a harmless Accept-Ranges): the careful path
-            return _merge_owned_headers(app_headers, cors_headers)
+            return _merge_owned_headers(app_headers, cors_headers, _STR_SPELLING)
     return [*app_headers, *cors_headers]
 
 
-def _merge_owned_headers(app_headers: list[tuple[str, str]], cors_headers: Headers) -> list[tuple[str, str]]:
-    merged: list[tuple[str, str]] = []
+def merge_header_pairs(app_headers: Iterable[Sequence[bytes]], cors_headers: BytesHeaders) -> list[tuple[bytes, bytes]]:
+    """:func:`merge_headers` for ASGI: ``(name, value)`` byte pairs (names lower-case, as ASGI asks), same rules.
+
+    ``app_headers`` is what the app put in ``http.response.start`` (lists or tuples); ``cors_headers`` are ours,
+    converted once per decision with :func:`header_pairs`.
+    """
+    app_list = app_headers if isinstance(app_headers, list) else list(app_headers)
+    for name, _ in app_list:
+        if not name or name[0] in _OWNED_FIRST_BYTES:  # an int test: bytes slicing and `in` cost three times as much
+            return _merge_owned_headers([(name, value) for name, value in app_list], cors_headers, _BYTES_SPELLING)
+    return [*app_list, *cors_headers]  # the app's pairs as it wrote them (ASGI allows lists), then ours
+
+
+_OWNED_FIRST_BYTES = frozenset(b"AaVv")
+
+
+def header_pairs(headers: Headers) -> BytesHeaders:
+    """Our ``str`` header pairs as ASGI byte pairs: names lower-cased, both encoded latin-1 (what ASGI servers send)."""
+    return tuple((name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in headers)
+
+
+class _Spelling(Generic[AnyStr]):
+    """The tokens the merge looks for, in the text type of one door (WSGI ``str``, ASGI ``bytes``)."""
+
+    __slots__ = ("access_control", "vary", "our_vary", "comma", "list_separator", "any")
+
+    def __init__(self, access_control: AnyStr, vary: AnyStr, our_vary: AnyStr, comma: AnyStr, list_separator: AnyStr,
+                 any: AnyStr) -> None:
+        self.access_control: AnyStr = access_control  # the lower-cased prefix of the headers we own
+        self.vary: AnyStr = vary  # the lower-cased name of Vary
+        self.our_vary: AnyStr = our_vary  # the name under which our own Vary is written
+        self.comma: AnyStr = comma
+        self.list_separator: AnyStr = list_separator  # how we join tokens, and how our Vary value is written
+        self.any: AnyStr = any  # Vary: *
+
+
+_STR_SPELLING = _Spelling("access-control-", "vary", "Vary", ",", ", ", "*")
+_BYTES_SPELLING = _Spelling(b"access-control-", b"vary", b"vary", b",", b", ", b"*")
+
+
+def _merge_owned_headers(app_headers: Sequence[tuple[AnyStr, AnyStr]], cors_headers: Sequence[tuple[AnyStr, AnyStr]],
+                         spelling: _Spelling[AnyStr]) -> list[tuple[AnyStr, AnyStr]]:
+    merged: list[tuple[AnyStr, AnyStr]] = []
     app_vary: list[int] = []
     for name, value in app_headers:
         lowered = name.lower()
-        if lowered.startswith("access-control-"):
+        if lowered.startswith(spelling.access_control):
             continue
-        if lowered == "vary":
+        if lowered == spelling.vary:
             app_vary.append(len(merged))
         merged.append((name, value))
     for name, value in cors_headers:
-        if name == "Vary" and app_vary:
-            present = {token.strip().lower() for index in app_vary for token in merged[index][1].split(",")}
-            if "*" in present:
+        if name == spelling.our_vary and app_vary:
+            present = {token.strip().lower() for index in app_vary for token in merged[index][1].split(spelling.comma)}
+            if spelling.any in present:
                 continue  # "Vary: *" already says the response varies on everything
-            missing = [token for token in value.split(", ") if token.lower() not in present]
+            missing = [token for token in value.split(spelling.list_separator) if token.lower() not in present]
             if missing:
                 first = app_vary[0]
                 vary_name, vary_value = merged[first]
-                merged[first] = (vary_name, ", ".join([vary_value.strip()] + missing) if vary_value.strip() else ", ".join(missing))
+                merged[first] = (vary_name, spelling.list_separator.join([vary_value.strip()] + missing)
+                                 if vary_value.strip() else spelling.list_separator.join(missing))
         else:
             merged.append((name, value))
     return merged

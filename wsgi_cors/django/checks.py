@@ -15,6 +15,7 @@ import warnings
 from typing import Any, Iterator, Optional, Sequence
 
 from django.core.checks import CheckMessage, Error, Warning
+from django.core.exceptions import ImproperlyConfigured
 
 from .._engine import CORSPolicy
 from .._origin_probes import admits_plain_http
@@ -56,30 +57,33 @@ def check_settings(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]
         warnings.simplefilter("always")
         config = conf.read_settings()
         messages = [_message(problem) for problem in config.problems]
-        if not any(problem.error for problem in config.problems):
-            try:
-                CORSPolicy(**config.options)
-            except ConfigError as error:
-                messages.extend(_message(problem) for problem in conf.engine_problems(error, config))
+        try:
+            CORSPolicy(**config.options)
+        except ConfigError as error:
+            messages.extend(_message(problem) for problem in conf.engine_problems(error, config))
     messages.extend(_warning_messages(caught, config))
-    messages.extend(_check_views(config))
+    if not any(message.is_serious() for message in messages):  # the views build on the settings: fix those first
+        messages.extend(_check_views({str(item.message) for item in caught}))
     return messages
 
 
-def _check_views(config: conf.DoorConfig) -> list[CheckMessage]:
-    if any(problem.error for problem in config.problems):
-        return []  # the views build on the settings' options: fix those first
+def _check_views(reported: set[str]) -> list[CheckMessage]:
+    """The problems of each ``@cors`` view's policy; warnings the settings' policy already gave are not repeated."""
     messages: list[CheckMessage] = []
     for view_policy in _view_policies():
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             try:
                 view_policy.policy()
+            except ImproperlyConfigured:
+                return messages  # the settings themselves: reported above
             except ConfigError as error:
                 for problem in error.problems:
                     messages.append(Error(f"{problem.where}={problem.value!r}: {problem.problem}.", hint=problem.fix,
                                           id=getattr(problem, "code", None) or VIEW_POLICY_ERROR))
-        messages.extend(_warning_messages(caught, None))
+        fresh = [item for item in caught if str(item.message) not in reported and not str(item.message).startswith("[wsgi_cors.")]
+        reported.update(str(item.message) for item in fresh)
+        messages.extend(_warning_messages(fresh, None))
     return messages
 
 

@@ -342,15 +342,20 @@ def build_door_config(settings: Any = django_settings, *, record_warnings: Optio
     """Read the settings and build the policy; raise ImproperlyConfigured listing every error with its code."""
     config = read_settings(settings)
     errors = [problem for problem in config.problems if problem.error]
-    if not errors:
-        try:
-            config.policy = CORSPolicy(**config.options)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:  # the engine's problems too, even with errors above: one restart should show them all
+            policy = CORSPolicy(**config.options)
         except ConfigError as error:
-            errors = engine_problems(error, config)
+            errors.extend(engine_problems(error, config))
+        else:
+            config.policy = policy
     if errors:
         raise ImproperlyConfigured("invalid CORS settings for wsgi_cors.django:\n" + "\n".join(f"  - {problem}" for problem in errors))
     for problem in config.problems:
         warnings.warn(str(problem), CORSConfigWarning, stacklevel=3)
+    for item in caught:  # the engine's warnings, once the configuration is known to build
+        warnings.warn_explicit(item.message, item.category, item.filename, item.lineno)
     return config
 
 

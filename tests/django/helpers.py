@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from django.test import AsyncClient, Client
@@ -16,7 +17,9 @@ def send(kind: str, method: str, path: str, *, enforce_csrf_checks: bool = False
         client: Any = Client(enforce_csrf_checks=enforce_csrf_checks, raise_request_exception=False)
         return getattr(client, method.lower())(path, data=data, headers=headers)
     aclient: Any = AsyncClient(enforce_csrf_checks=enforce_csrf_checks, raise_request_exception=False)
-    return asyncio.run(getattr(aclient, method.lower())(path, data=data, headers=headers))
+    # In a thread of its own: the browser suite's Playwright keeps an event loop running in the main thread.
+    with ThreadPoolExecutor(1) as worker:
+        return worker.submit(asyncio.run, getattr(aclient, method.lower())(path, data=data, headers=headers)).result()
 
 
 def preflight(kind: str, path: str, origin: str, method: str = "PUT", request_headers: str | None = None, **extra: str) -> Any:

@@ -61,6 +61,7 @@ class CorsMiddleware:
         if self.async_mode:
             markcoroutinefunction(self)  # Django then awaits __call__, which returns __acall__'s coroutine
         conf.current()  # fail fast: build the policy now, not on the first request
+        _import_views()  # so that every @cors view is known before the first request (Django imports views lazily)
 
     def __call__(self, request: HttpRequest) -> Any:
         if self.async_mode:
@@ -116,6 +117,19 @@ class CorsMiddleware:
             LOG.info("CORS %s request rejected [%s]: %s (origin=%s method=%s path=%s)", decision.kind.value, decision.reason,
                      decision.message, display(meta.get("HTTP_ORIGIN") or ""), display(method), display(request.path_info))
         return decision
+
+
+def _import_views() -> None:
+    """Load ROOT_URLCONF, which imports the views and so runs their ``@cors`` decorators.
+
+    A broken URLconf is left for Django to report on the first request, as it would without this door.
+    """
+    from django.urls import get_resolver
+
+    try:
+        get_resolver().url_patterns
+    except Exception:
+        LOG.debug("ROOT_URLCONF could not be loaded at start-up; @cors views are found when it loads", exc_info=True)
 
 
 def _view_policy(request: HttpRequest, method: str) -> Any:

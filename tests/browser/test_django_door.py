@@ -13,7 +13,7 @@ import pytest
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "examples.django_site.settings")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 

@@ -16,8 +16,8 @@ import pytest
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "examples.django_site.settings")
 
-import django  # noqa: E402
-from django.conf import settings  # noqa: E402
+import django
+from django.conf import settings
 
 django.setup()
 

@@ -14,7 +14,7 @@ import pytest
 
 from wsgi_cors.testing import check_preflight, check_response
 
-from .conftest import MIDDLEWARE, DOOR
+from .conftest import DOOR, MIDDLEWARE
 from .helpers import preflight, send
 
 CORSHEADERS_PROJECT: dict[str, Any] = {

@@ -6,7 +6,7 @@ from django.apps import AppConfig
 from django.core.checks import Tags, register
 
 
-class WsgiCorsConfig(AppConfig):
+class WsgiCorsConfig(AppConfig):  # type: ignore[misc]  # Django ships no type information
     name = "wsgi_cors.django"
     label = "wsgi_cors"
     verbose_name = "wsgi_cors"

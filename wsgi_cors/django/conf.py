@@ -23,11 +23,10 @@ from typing import Any, Callable, Mapping, NamedTuple, Optional, Sequence
 from django.conf import settings as django_settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.signals import setting_changed
-from django.dispatch import receiver
 from django.utils.module_loading import import_string
 
 from .._engine import CORSPolicy
-from ..errors import ConfigError, ConfigProblem, CORSConfigWarning
+from ..errors import ConfigError, CORSConfigWarning
 from .resolver import RequestOriginResolver
 
 __all__ = ["SETTINGS", "DjangoSetting", "SettingProblem", "DoorConfig", "read_settings", "current", "build_door_config",
@@ -388,11 +387,13 @@ _CURRENT = _Current()
 current = _CURRENT.get
 
 
-@receiver(setting_changed)
 def _setting_changed(*, setting: str, **_: Any) -> None:
     """``override_settings`` and run-time changes of a CORS setting take effect on the next request."""
     if setting in WATCHED or setting.startswith("CORS_"):
         _CURRENT.reset()
+
+
+setting_changed.connect(_setting_changed, dispatch_uid="wsgi_cors.django.conf")
 
 
 def generation() -> int:

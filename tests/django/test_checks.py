@@ -83,3 +83,18 @@ def test_manage_py_check_fails_on_an_error(django_settings: Callable[..., Any]) 
     with django_settings(CORS_ALLOWED_ORIGINS=[ORIGIN], CORS_ALLOW_CREDENTIALS="false"):
         with pytest.raises(SystemCheckError, match=r"\(wsgi_cors\.django\.E003\) CORS_ALLOW_CREDENTIALS='false': must be True or False"):
             call_command("check", stdout=io.StringIO(), stderr=io.StringIO())
+
+
+def test_handlers_of_django_cors_headers_signal_are_reported(django_settings: Callable[..., Any]) -> None:
+    """wsgi_cors.django never sends corsheaders' check_request_enabled: its connected handlers would be ignored silently."""
+    from corsheaders.signals import check_request_enabled
+
+    def allow_mysites(sender: Any, request: Any, **kwargs: Any) -> bool:
+        return True
+
+    check_request_enabled.connect(allow_mysites)
+    try:
+        with django_settings(CORS_ALLOWED_ORIGINS=[ORIGIN]):
+            assert codes() == ["wsgi_cors.django.W002"]
+    finally:
+        check_request_enabled.disconnect(allow_mysites)

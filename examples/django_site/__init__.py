@@ -1,1 +1,1 @@
-"""A minimal Django project whose WSGI ``application`` is wrapped by wsgi_cors (see ``wsgi.py``)."""
+"""A minimal Django project using ``wsgi_cors.django``: the middleware in ``MIDDLEWARE``, django-cors-headers' settings."""

@@ -9,4 +9,6 @@ from . import views
 urlpatterns = [
     path("", views.home),
     path("api/items", views.items),
+    path("api/session", views.session),
+    path("public", views.public),
 ]

@@ -29,6 +29,8 @@ CORS_SETTINGS: Dict[str, Any] = {
 MIDDLEWARE = {
     "django": [],
     "django+corsheaders": ["corsheaders.middleware.CorsMiddleware"],
+    # wsgi_cors's own Django door on the same settings (tests/benchmarks/django_door.py compares it, sync and async).
+    "django+door": ["wsgi_cors.django.CorsMiddleware"],
 }
 
 _handlers: Dict[str, Any] = {}

@@ -14,6 +14,8 @@ django-cors-headers has no per-view policy (its maintainers refused one); Flask-
 
 from __future__ import annotations
 
+import dataclasses
+
 import threading
 from typing import Any, Callable, Optional, TypeVar
 
@@ -64,8 +66,8 @@ class ViewPolicy:
                 try:
                     policy = CORSPolicy(**{**base, **self.options})
                 except ConfigError as error:
-                    raise ConfigError([problem._replace(where=f"@cors on {self.where}: {problem.where}")
-                                       for problem in error.problems]) from None
+                    raise ConfigError([dataclasses.replace(problem, location=dataclasses.replace(
+                                           problem.location, source=f"@cors on {self.where}")) for problem in error.problems]) from None
                 self._policy, self._generation = policy, generation
         return policy
 

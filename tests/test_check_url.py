@@ -309,6 +309,12 @@ def test_a_url_that_is_not_http_is_exit_2(url: str, capsys: pytest.CaptureFixtur
     assert "--url must be an http:// or https:// URL with a host" in err
 
 
+def test_a_timeout_must_be_positive(capsys: pytest.CaptureFixture[str]) -> None:
+    status, _, err = check(capsys, "--url", "http://127.0.0.1:1/a", "--origin", ORIGIN, "--timeout", "0")
+    assert status == 2
+    assert "--timeout must be a positive number of seconds, not 0" in err
+
+
 def test_path_and_url_together_are_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
     status, _, err = check(capsys, "--url", "http://127.0.0.1:1/a", "--origin", ORIGIN, "/a")
     assert status == 2

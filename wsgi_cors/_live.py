@@ -60,10 +60,11 @@ _LOOPBACK_NETWORKS = tuple(ipaddress.ip_network(net) for net in ("127.0.0.0/8", 
 _LOCAL_NETWORKS = tuple(ipaddress.ip_network(net) for net in (
     "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16",  # RFC 1918
     "100.64.0.0/10",  # RFC 6598 carrier-grade NAT
-    "169.254.0.0/16", "fe80::/10",  # link-local
+    "169.254.0.0/16",  # link-local
     "198.18.0.0/15",  # RFC 2544 benchmarking
-    "fc00::/7",  # RFC 4193 unique local
 ))
+# IPv6 is the other way round (Chrome's LNA announcement): local is anything outside global unicast and multicast.
+_PUBLIC_IPV6_NETWORKS = tuple(ipaddress.ip_network(net) for net in ("2000::/3", "ff00::/8"))
 
 _LNA_ERROR = "Permission was denied for this request to access the `{space}` address space."
 
@@ -94,9 +95,9 @@ def address_space(host: str) -> Optional[str]:
         address = address.ipv4_mapped  # ::ffff:192.168.0.1 is as private as 192.168.0.1
     if any(address in network for network in _LOOPBACK_NETWORKS):
         return "loopback"
-    if any(address in network for network in _LOCAL_NETWORKS):
-        return "local"
-    return "public"
+    if isinstance(address, ipaddress.IPv6Address):
+        return "public" if any(address in network for network in _PUBLIC_IPV6_NETWORKS) else "local"
+    return "local" if any(address in network for network in _LOCAL_NETWORKS) else "public"
 
 
 def local_network_access(origin: str, target_host: str, target_space: Optional[str] = None) -> Optional[dict[str, Any]]:
@@ -417,6 +418,9 @@ def run_check(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _run_live(args: argparse.Namespace, out: TextIO) -> int:
+    if not args.timeout > 0:
+        print(f"error: --timeout must be a positive number of seconds, not {args.timeout:g}", file=sys.stderr)
+        return _cli.EXIT_USAGE
     if args.config is not None or _cli._overrides(args):
         print("note: --url judges what the live server answers; the policy options given are not used", file=sys.stderr)
     headers = [_cli._parse_header(text) for text in args.headers]

@@ -91,14 +91,18 @@ def build_parser() -> argparse.ArgumentParser:
     check = commands.add_parser(
         "check", help="simulate a browser request and say whether CORS lets it through, and why",
         usage="%(prog)s --origin URL [--method METHOD] [--header NAME[: VALUE]]... [--credentials] [--json]\n"
-              "       [--config FILE] [policy options] PATH",
+              "       [--config FILE] [policy options] (PATH | --url URL [--timeout SECONDS])",
         description="Simulate the request a browser makes for fetch(PATH) from a page at --origin: "
                     "the preflight when one is needed, then the actual request. For each, print the "
                     "verdict a browser would reach and why, the rule that matched and the headers sent. "
                     "Exit status 0 when the browser allows it, 1 when it blocks it.",
         allow_abbrev=False,
     )
-    check.add_argument("path", metavar="PATH", help="the request path, as the application sees it (e.g. /api/items)")
+    check.add_argument("path", metavar="PATH", nargs="?", help="the request path, as the application sees it (e.g. /api/items)")
+    check.add_argument("--url", metavar="URL", help="instead of PATH: send the requests to this live server and judge "
+                       "its real answers (the actual request is really sent)")
+    check.add_argument("--timeout", type=float, default=10.0, metavar="SECONDS",
+                       help="with --url: seconds to wait for the server (default %(default)s)")
     check.add_argument("--origin", required=True, metavar="URL", help="origin of the page making the request, e.g. https://app.example.com")
     check.add_argument("--method", default="GET", help="request method (default %(default)s)")
     check.add_argument("--header", action="append", default=[], metavar="NAME[: VALUE]", dest="headers",
@@ -224,6 +228,9 @@ def _serve(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _check(args: argparse.Namespace, out: TextIO) -> int:
+    if args.url is not None or args.path is None or args.path.lower().startswith(("http://", "https://")):  # wsgi_cors._live
+        from ._live import run_check
+        return run_check(args, out)
     loaded = _load(args)
     if loaded is None:
         return EXIT_USAGE

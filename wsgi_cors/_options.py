@@ -121,10 +121,11 @@ OPTIONS: tuple[Option, ...] = (
     ),
     Option(
         "allow_private_network", ValueKind.BOOLEAN, False, Scope.RULE, check.boolean,
-        "allow Private Network Access preflights",
+        "allow (legacy) Private Network Access preflights; Chrome 142+ asks the user instead (Local Network Access)",
         "`False`",
-        "answer `Access-Control-Request-Private-Network: true` with `Access-Control-Allow-Private-Network: true`; when `False` "
-        "such a preflight is refused",
+        "legacy: answer `Access-Control-Request-Private-Network: true` with `Access-Control-Allow-Private-Network: true`; when "
+        "`False` such a preflight is refused. Chrome 142+ no longer sends these preflights (Local Network Access asks the user "
+        "instead, which no header can grant: [Troubleshooting](#troubleshooting), 6.); older browsers may",
     ),
     Option(
         "always_send", ValueKind.BOOLEAN, True, Scope.RULE, check.boolean,

@@ -18,12 +18,12 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from typing import Any, Callable, Optional
+from typing import Any, Callable, Mapping, Optional, Union
 
-from ._engine import Decision
+from ._engine import CORSPolicy, Decision
 from ._escaping import display
 
-__all__ = ["Reporter", "DEFAULT_LOG_LIMIT"]
+__all__ = ["Reporter", "DEFAULT_LOG_LIMIT", "DOOR_SETTINGS", "as_policy"]
 
 LOG = logging.getLogger("wsgi_cors")
 # Rejection log lines per minute, per door: enough to debug a misconfiguration by reading the log, far too few
@@ -32,6 +32,17 @@ DEFAULT_LOG_LIMIT = 60
 _WINDOW_SECONDS = 60.0
 
 CountKey = tuple[Optional[str], str, str]  # (rule, reason, kind)
+# Keyword settings of a door itself (not of its policy), which the doors' from_config() pass on.
+DOOR_SETTINGS = frozenset({"intercept_exceptions", "report_only", "on_report", "report_log_level", "log_limit", "counters"})
+
+
+def as_policy(value: Union[CORSPolicy, Mapping[str, Any], None], name: str) -> Optional[CORSPolicy]:
+    """A policy given as a CORSPolicy or as a dict of options (as configuration files give it)."""
+    if value is None or isinstance(value, CORSPolicy):
+        return value
+    if isinstance(value, Mapping):
+        return CORSPolicy(**value)
+    raise TypeError(f"{name} must be a CORSPolicy or a dict of options, not {type(value).__name__}")
 
 
 class _RateLimitedLog:
@@ -114,8 +125,10 @@ class Reporter:
         """Rejection and report-only log lines dropped by the rate limit since start."""
         return self._log.dropped_total
 
-    def refused(self, decision: Decision, request: Any, origin: Optional[str], method: str, path: str) -> None:
-        """Count, log and hand on one refusal of the enforced policy."""
+    def refused(self, decision: Decision, request: Any, origin: Optional[str], method: str, path: str,
+                what: Optional[str] = None) -> Any:
+        """Count, log and hand on one refusal of the enforced policy; returns what the hook returned (a door that
+        accepts coroutine hooks awaits it). ``what`` names the request in the log line (default: its kind)."""
         if self.counters:
             key = (decision.rule, str(decision.reason), decision.kind.value)
             with self._lock:
@@ -123,21 +136,23 @@ class Reporter:
         if LOG.isEnabledFor(logging.INFO):
             allowed, dropped = self._log.allow()
             if allowed:
-                LOG.info("CORS %s request rejected [%s]: %s (origin=%s method=%s path=%s)%s", decision.kind.value,
+                LOG.info("CORS %s request rejected [%s]: %s (origin=%s method=%s path=%s)%s", what or decision.kind.value,
                          decision.reason, decision.message, display(origin or ""), display(method), display(path),
                          _dropped_note(dropped))
         hook = self.on_reject
         if hook is not None:
             try:
-                hook(decision, request)
+                return hook(decision, request)
             except Exception:  # a metrics hook must not turn a CORS rejection into a server error
                 LOG.exception("the on_reject hook raised; the request goes on")
+        return None
 
     def compare(self, enforced: Decision, would_be: Decision, request: Any, origin: Optional[str], method: str,
-                path: str) -> None:
-        """Report where the report-only decision differs from the enforced one; nothing else changes."""
+                path: str) -> Any:
+        """Report where the report-only decision differs from the enforced one; nothing else changes. Returns what
+        the hook returned."""
         if would_be.verdict is enforced.verdict and would_be.headers == enforced.headers:
-            return
+            return None
         if self.counters and would_be.refused and not enforced.refused:
             key = (would_be.rule, str(would_be.reason), would_be.kind.value)
             with self._lock:
@@ -155,9 +170,10 @@ class Reporter:
         hook = self.on_report
         if hook is not None:
             try:
-                hook(enforced, would_be, request)
+                return hook(enforced, would_be, request)
             except Exception:
                 LOG.exception("the on_report hook raised; the request goes on")
+        return None
 
 
 def _dropped_note(dropped: int) -> str:

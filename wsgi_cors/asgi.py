@@ -25,11 +25,12 @@ from __future__ import annotations
 
 import inspect
 import logging
-from typing import Any, Awaitable, Callable, MutableMapping, Optional
+from typing import Any, Awaitable, Callable, Mapping, MutableMapping, Optional, Union
 from urllib.parse import unquote_to_bytes
 
 from ._engine import CORSPolicy, Decision, Verdict
 from ._escaping import display
+from ._reporting import DEFAULT_LOG_LIMIT, DOOR_SETTINGS, Reporter, as_policy
 from ._headers import BytesHeaders, Headers, header_pairs, merge_header_pairs
 
 __all__ = ["CORSMiddleware"]
@@ -63,6 +64,9 @@ class CORSMiddleware:
     every rejected request (it may be a coroutine function); ``intercept_exceptions=True`` turns an
     exception raised before the response starts into a 500 that carries the CORS headers;
     ``websocket_origin_check=True`` refuses WebSocket handshakes from origins the policy does not allow.
+    ``report_only``, ``on_report``, ``report_log_level``, ``log_limit`` and ``counters`` are the WSGI
+    door's (a report-only policy, rejection counters, rate-limited rejection logs): both doors report
+    through the same :class:`~wsgi_cors._reporting.Reporter`; hooks may be coroutine functions here.
 
     Usage::
 
@@ -78,21 +82,26 @@ class CORSMiddleware:
         on_reject: Optional[RejectHook] = None,
         intercept_exceptions: Optional[bool] = None,
         websocket_origin_check: bool = False,
+        report_only: Union[CORSPolicy, Mapping[str, Any], None] = None,
+        on_report: Optional[Callable[[Decision, Decision, Scope], Any]] = None,
+        report_log_level: int = logging.WARNING,
+        log_limit: int = DEFAULT_LOG_LIMIT,
+        counters: bool = False,
         **options: Any,
     ) -> None:
         if policy is not None and options:
             raise TypeError("pass either policy=CORSPolicy(...) or keyword options, not both")
         if policy is not None and not isinstance(policy, CORSPolicy):
             raise TypeError(f"policy must be a CORSPolicy, not {type(policy).__name__}")
-        if on_reject is not None and not callable(on_reject):
-            raise TypeError("on_reject must be a callable taking (decision, scope)")
         if intercept_exceptions is not None and not isinstance(intercept_exceptions, bool):
             raise TypeError(f"intercept_exceptions must be True or False, not {intercept_exceptions!r}")
         if not isinstance(websocket_origin_check, bool):
             raise TypeError(f"websocket_origin_check must be True or False, not {websocket_origin_check!r}")
         self.app = app
-        self.on_reject = on_reject
         self._policy = policy if policy is not None else CORSPolicy(**options)
+        self._report_only = as_policy(report_only, "report_only")
+        self._reporter = Reporter(on_reject=on_reject, on_report=on_report, log_limit=log_limit,
+                                  report_log_level=report_log_level, counters=counters)
         self.intercept_exceptions: bool = (intercept_exceptions if intercept_exceptions is not None
                                            else self._policy.intercept_exceptions)
         self.websocket_origin_check = websocket_origin_check
@@ -100,19 +109,44 @@ class CORSMiddleware:
 
     @classmethod
     def from_config(cls, app: ASGIApp, config: Any = None, *, on_reject: Optional[RejectHook] = None,
-                    intercept_exceptions: Optional[bool] = None, websocket_origin_check: bool = False,
-                    **overrides: Any) -> "CORSMiddleware":
+                    websocket_origin_check: bool = False, **overrides: Any) -> "CORSMiddleware":
         """Build from a TOML file (``config``, or the file named by ``WSGI_CORS_CONFIG``), then ``WSGI_CORS_*``
-        environment variables, then keyword ``overrides``: the WSGI door's loader, so one file serves both."""
-        from ._configfile import load_policy
+        environment variables, then keyword ``overrides``: the WSGI door's loader, so one file serves both (a
+        ``[report_only]`` table included). The door's own settings may be given as keywords too."""
+        from ._configfile import load_config
 
-        return cls(app, load_policy(config, overrides=overrides), on_reject=on_reject,
-                   intercept_exceptions=intercept_exceptions, websocket_origin_check=websocket_origin_check)
+        door = {name: overrides.pop(name) for name in list(overrides) if name in DOOR_SETTINGS}
+        loaded = load_config(config, overrides=overrides)
+        door.setdefault("report_only", loaded.report_only)
+        return cls(app, loaded.policy, on_reject=on_reject, websocket_origin_check=websocket_origin_check, **door)
 
     @property
     def policy(self) -> CORSPolicy:
         """The policy in force."""
         return self._policy
+
+    @property
+    def report_only(self) -> Optional[CORSPolicy]:
+        """The report-only policy, evaluated beside the enforced one without changing any response (None: none)."""
+        return self._report_only
+
+    @property
+    def counters(self) -> bool:
+        """Whether refusals are counted (``counters=True``)."""
+        return self._reporter.counters
+
+    @property
+    def dropped_log_lines(self) -> int:
+        """Rejection log lines dropped by the ``log_limit`` rate limit since start."""
+        return self._reporter.dropped_log_lines
+
+    def rejections(self) -> dict[tuple[Optional[str], str, str], int]:
+        """Requests refused so far, by (rule, reason code, request kind) (empty unless ``counters``)."""
+        return self._reporter.rejections()
+
+    def report_only_refusals(self) -> dict[tuple[Optional[str], str, str], int]:
+        """Requests the report-only policy would have refused that the policy in force did not."""
+        return self._reporter.report_only_refusals()
 
     def reconfigure(self, policy: Optional[CORSPolicy] = None, **options: Any) -> CORSPolicy:
         """Swap in a new policy, validated before the swap; requests in flight finish with the one they started with."""
@@ -129,16 +163,7 @@ class CORSMiddleware:
             return await self.app(scope, receive, send)  # lifespan, websocket, and extensions we do not know
         policy = self._policy  # one read: a concurrent reconfigure() cannot mix two policies in one request
         if scope["method"] == "OPTIONS":  # maybe a preflight: the engine tells
-            origin = request_method = request_headers = private_network = None
-            for name, value in scope["headers"]:
-                if name == b"origin":
-                    origin = _combined(origin, value)
-                elif name == b"access-control-request-method":
-                    request_method = _combined(request_method, value)
-                elif name == b"access-control-request-headers":
-                    request_headers = _combined(request_headers, value)
-                elif name == b"access-control-request-private-network":
-                    private_network = _combined(private_network, value)
+            origin, request_method, request_headers, private_network = _cors_request_headers(scope)
             decision = policy.evaluate("OPTIONS", _request_path(scope), origin=origin, request_method=request_method,
                                        request_headers=request_headers, request_private_network=private_network,
                                        raw_path=True)
@@ -150,10 +175,12 @@ class CORSMiddleware:
             raw = scope.get("raw_path")
             path = raw.decode("latin-1") if raw is not None and b"%" not in raw else _request_path(scope)
             decision = policy.evaluate_request(path, origin, True)
+        if self._report_only is not None:
+            await self._report(self._report_only, decision, scope, origin)
         if decision.verdict is not ALLOWED:
             if decision.verdict is NOT_COVERED:
                 return await self.app(scope, receive, send)  # no rule covers the path: not ours
-            if self.on_reject is not None or LOG.isEnabledFor(_INFO):  # somebody listens for refusals
+            if self._reporter.listening or LOG.isEnabledFor(_INFO):  # counted, hooked or logged
                 await self._rejected(decision, scope, origin)
         cors_pairs = self._pairs.get(decision.headers)
         if cors_pairs is None:
@@ -237,7 +264,7 @@ class CORSMiddleware:
         decision = self._policy.evaluate_request(_request_path(scope), origin, True)
         if decision.verdict is not Verdict.REFUSED:
             return await self.app(scope, receive, send)
-        if self.on_reject is not None or LOG.isEnabledFor(_INFO):
+        if self._reporter.listening or LOG.isEnabledFor(_INFO):
             await self._rejected(decision, scope, origin, "WebSocket handshake")
         message = await receive()
         if message["type"] != "websocket.connect":  # the client went away first
@@ -251,27 +278,47 @@ class CORSMiddleware:
             await send({"type": "websocket.close", "code": 1008})  # policy violation; before accept: a 403
         return None
 
-    async def _rejected(self, decision: Decision, scope: Scope, origin: Optional[str], what: str = "") -> None:
-        """Report a refusal: an INFO log line (the WSGI door's) and the on_reject hook."""
-        if LOG.isEnabledFor(_INFO):
-            LOG.info(
-                "CORS %s request rejected [%s]: %s (origin=%s method=%s path=%s)",
-                what or decision.kind.value,
-                decision.reason,
-                decision.message,
-                display(origin or ""),
-                display(scope.get("method") or "GET"),
-                display(scope.get("path") or ""),
-            )
-        hook = self.on_reject
-        if hook is not None:
-            try:
-                result = hook(decision, scope)
-                if inspect.isawaitable(result):
-                    await result
-            except Exception:  # a metrics hook must not turn a CORS rejection into a server error
-                LOG.exception("the on_reject hook raised; the request goes on")
+    async def _rejected(self, decision: Decision, scope: Scope, origin: Optional[str], what: Optional[str] = None) -> None:
+        """Report a refusal (counters, the rate-limited log line, on_reject), awaiting a coroutine hook."""
+        result = self._reporter.refused(decision, scope, origin, scope.get("method") or "GET", scope.get("path") or "", what)
+        await _settle(result, "on_reject")
 
+    async def _report(self, report_only: CORSPolicy, enforced: Decision, scope: Scope, origin: Optional[str]) -> None:
+        """Ask the report-only policy the same question and report where its answer differs."""
+        would_be = _decide(report_only, scope)
+        result = self._reporter.compare(enforced, would_be, scope, origin, scope.get("method") or "GET", scope.get("path") or "")
+        await _settle(result, "on_report")
+
+
+def _cors_request_headers(scope: Scope) -> tuple[Optional[str], Optional[str], Optional[str], Optional[str]]:
+    """The request headers CORS reads: Origin and the three Access-Control-Request-* (None when absent)."""
+    origin = request_method = request_headers = private_network = None
+    for name, value in scope["headers"]:
+        if name == b"origin":
+            origin = _combined(origin, value)
+        elif name == b"access-control-request-method":
+            request_method = _combined(request_method, value)
+        elif name == b"access-control-request-headers":
+            request_headers = _combined(request_headers, value)
+        elif name == b"access-control-request-private-network":
+            private_network = _combined(private_network, value)
+    return origin, request_method, request_headers, private_network
+
+
+def _decide(policy: CORSPolicy, scope: Scope) -> Decision:
+    """The engine's decision for an HTTP scope (the report-only policy's; the door's own call is inlined in __call__)."""
+    origin, request_method, request_headers, private_network = _cors_request_headers(scope)
+    return policy.evaluate(scope["method"], _request_path(scope), origin=origin, request_method=request_method,
+                           request_headers=request_headers, request_private_network=private_network, raw_path=True)
+
+
+async def _settle(result: Any, hook: str) -> None:
+    """Await what a hook returned when it is awaitable (a coroutine function was given)."""
+    if inspect.isawaitable(result):
+        try:
+            await result
+        except Exception:  # a metrics hook must not turn a CORS rejection into a server error
+            LOG.exception("the %s hook raised; the request goes on", hook)
 
 def _request_path(scope: Scope) -> str:
     """The path as WSGI's PATH_INFO holds it: the raw bytes, percent-decoded once, as latin-1 text (see the module docstring)."""

@@ -29,7 +29,7 @@ from ._config import user_stacklevel
 from ._engine import CORSPolicy, Decision, Verdict, status_line
 from ._escaping import display
 from ._headers import Headers, merge_headers
-from ._reporting import DEFAULT_LOG_LIMIT, Reporter
+from ._reporting import DEFAULT_LOG_LIMIT, DOOR_SETTINGS, Reporter, as_policy
 from .errors import IgnoredSettingsWarning
 
 if TYPE_CHECKING:
@@ -95,7 +95,7 @@ class CORSMiddleware:
             raise TypeError(f"intercept_exceptions must be True or False, not {intercept_exceptions!r}")
         self.app = app
         self._policy = policy if policy is not None else CORSPolicy(**options)
-        self._report_only = _as_policy(report_only, "report_only")
+        self._report_only = as_policy(report_only, "report_only")
         self._reporter = Reporter(on_reject=on_reject, on_report=on_report, log_limit=log_limit,
                                   report_log_level=report_log_level, counters=counters)
         if not _settings_read:  # the plain constructor reads no settings: say so when some are set (from_config has)
@@ -119,7 +119,7 @@ class CORSMiddleware:
         """
         from ._configfile import load_config
 
-        door = {name: overrides.pop(name) for name in list(overrides) if name in _DOOR_SETTINGS}
+        door = {name: overrides.pop(name) for name in list(overrides) if name in DOOR_SETTINGS}
         loaded = load_config(config, overrides=overrides)
         warn_ignored_settings(app, environment=False)  # the variables were read; a Flask app's CORS_* keys were not
         door.setdefault("report_only", loaded.report_only)
@@ -244,9 +244,6 @@ class CORSMiddleware:
         self._reporter.compare(enforced, would_be, environ, environ.get("HTTP_ORIGIN"), environ.get("REQUEST_METHOD") or "",
                                environ.get("PATH_INFO") or "")
 
-# Keyword settings of the door itself (not of the policy), which from_config() passes on.
-_DOOR_SETTINGS = frozenset({"intercept_exceptions", "report_only", "on_report", "report_log_level", "log_limit", "counters"})
-
 
 def _decide(policy: CORSPolicy, environ: "WSGIEnvironment") -> Decision:
     """The engine's decision for a WSGI request: the door reads the request, the engine decides."""
@@ -264,21 +261,10 @@ def _decide(policy: CORSPolicy, environ: "WSGIEnvironment") -> Decision:
     return policy.evaluate_request(environ.get("PATH_INFO", ""), environ.get("HTTP_ORIGIN"), True)
 
 
-def _as_policy(value: Union[CORSPolicy, Mapping[str, Any], None], name: str) -> Optional[CORSPolicy]:
-    """A policy given as a CORSPolicy or as a dict of options (as configuration files give it)."""
-    if value is None or isinstance(value, CORSPolicy):
-        return value
-    if isinstance(value, Mapping):
-        return CORSPolicy(**value)
-    raise TypeError(f"{name} must be a CORSPolicy or a dict of options, not {type(value).__name__}")
-
-
 # Flask-CORS's app.config keys (flask_cors.core.CONFIG_OPTIONS).
 FLASK_CORS_CONFIG_KEYS = ("CORS_ORIGINS", "CORS_METHODS", "CORS_ALLOW_HEADERS", "CORS_EXPOSE_HEADERS", "CORS_SUPPORTS_CREDENTIALS",
                           "CORS_MAX_AGE", "CORS_SEND_WILDCARD", "CORS_AUTOMATIC_OPTIONS", "CORS_VARY_HEADER", "CORS_RESOURCES",
                           "CORS_INTERCEPT_EXCEPTIONS", "CORS_ALWAYS_SEND", "CORS_ALLOW_PRIVATE_NETWORK")
-
-
 def warn_ignored_settings(app: Any, *, environment: bool) -> None:
     """Warn (IgnoredSettingsWarning) about CORS settings that exist but that the middleware being built does not read.
 

@@ -242,7 +242,7 @@ class _CompiledRule:
         Built positionally (kind, verdict, reason, offending_value, rule, headers): this runs for every
         origin not yet remembered, so it is the cost a rotating attacker can impose.
         """
-        if origin in self.exact:
+        if len(origin) <= MAX_ORIGIN_LENGTH and origin in self.exact:  # a longer one is never listed: not hashed
             decision = Decision(ACTUAL, ALLOWED, None, None, self.path, ((ACAO, origin), *self.actual_tail))
             self.exact_decisions[origin] = decision  # bounded by the configuration, not by requests
             return decision
@@ -264,7 +264,7 @@ class _CompiledRule:
 
     def preflight(self, origin: str, method: str, request_headers: Optional[str], private_network: Optional[str]) -> Decision:
         # Checked in the order of the Fetch "CORS-preflight fetch": origin, method, headers.
-        if origin not in self.exact:
+        if len(origin) > MAX_ORIGIN_LENGTH or origin not in self.exact:  # a longer one is never listed: not hashed
             reason = self.match_beyond_exact(origin)
             if reason is not None:
                 return self._reject_preflight(_REASONS[reason], origin)
@@ -272,7 +272,7 @@ class _CompiledRule:
             if len(method) > MAX_METHOD_LENGTH or not is_token(method):  # it is echoed: bound it
                 return self._reject_preflight(Reason.METHOD_NOT_ALLOWED, method)
             allow_methods: Headers = ((ACAM, method),)
-        elif method not in self.methods:
+        elif len(method) > MAX_METHOD_LENGTH or method not in self.methods:  # a longer one is never listed: not hashed
             return self._reject_preflight(Reason.METHOD_NOT_ALLOWED, method)
         else:
             allow_methods = ()
@@ -382,10 +382,12 @@ class CORSPolicy:
             return rule.not_cors_on_ambiguous_path if ambiguous else rule.not_cors
         if ambiguous:
             return rule.refuse_ambiguous_path(False, path)
+        if len(origin) > MAX_ORIGIN_LENGTH:  # never a browser's: not worth hashing for a look-up
+            return rule.actual(origin)
         decision = rule.actual_decisions.get(origin)
         if decision is None:
             decision = rule.exact_decisions.get(origin) or rule.actual(origin)
-            if rule.cacheable and len(origin) <= MAX_ORIGIN_LENGTH:
+            if rule.cacheable:
                 _remember(rule.actual_decisions, origin, decision, rule.remember_limit)
         return decision
 
@@ -405,11 +407,15 @@ class CORSPolicy:
             return rule.not_cors_on_ambiguous_path if ambiguous else rule.not_cors
         if ambiguous:
             return rule.refuse_ambiguous_path(True, path)
+        if (len(origin) > MAX_ORIGIN_LENGTH or len(request_method) > MAX_METHOD_LENGTH
+                or len(request_headers or "") > MAX_REMEMBERED_HEADERS_LENGTH or len(request_private_network or "") > 8):
+            # Never a browser's: not worth hashing for a look-up (hostile values are decided, bounded, each time).
+            return rule.preflight(origin, request_method, request_headers, request_private_network)
         key = (origin, request_method, request_headers, request_private_network)
         decision = rule.preflight_decisions.get(key)
         if decision is None:
             decision = rule.preflight(origin, request_method, request_headers, request_private_network)
-            if rule.cacheable and len(origin) <= MAX_ORIGIN_LENGTH and len(request_headers or "") <= MAX_REMEMBERED_HEADERS_LENGTH:
+            if rule.cacheable:
                 _remember(rule.preflight_decisions, key, decision, rule.remember_limit)
         return decision
 

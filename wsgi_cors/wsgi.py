@@ -98,6 +98,7 @@ class CORSMiddleware:
         self._report_only = as_policy(report_only, "report_only")
         self._reporter = Reporter(on_reject=on_reject, on_report=on_report, log_limit=log_limit,
                                   report_log_level=report_log_level, counters=counters)
+        self._listening = self._reporter.listening  # read per refused request
         if not _settings_read:  # the plain constructor reads no settings: say so when some are set (from_config has)
             warn_ignored_settings(app, environment=True)
         # A setting of this shell (what to do when the app raises); a policy built from a configuration
@@ -177,7 +178,7 @@ class CORSMiddleware:
         if decision.verdict is not ALLOWED:
             if decision.verdict is NOT_COVERED:
                 return self.app(environ, start_response)  # no rule covers the path: not ours
-            if self._reporter.listening or LOG.isEnabledFor(logging.INFO):  # counted, hooked or logged
+            if self._listening or LOG.isEnabledFor(logging.INFO):  # counted, hooked or logged
                 self._reporter.refused(decision, environ, environ.get("HTTP_ORIGIN"), environ.get("REQUEST_METHOD") or "",
                                        environ.get("PATH_INFO") or "")
         cors_headers = decision.headers

@@ -9,6 +9,8 @@ ever shown through the bounded ``display``.
 from __future__ import annotations
 
 
+import pytest
+
 from wsgi_cors import CORSMiddleware, CORSPolicy
 from wsgi_cors._origins import MAX_ORIGIN_LENGTH
 
@@ -82,3 +84,25 @@ def test_rotating_origins_cannot_grow_the_remembered_decisions_without_bound() -
             policy.evaluate("GET", "/", origin=f"https://a{number}.example")
 
     assert peak_memory(burst) < 2 << 20
+
+
+class _Unhashable(str):
+    """A request value that fails the test if the engine hashes it (hashing is O(length): a 1 MiB value costs ms)."""
+
+    def __hash__(self) -> int:
+        raise AssertionError(f"a {len(self)}-character request value was hashed")
+
+
+@pytest.mark.parametrize("field", ["origin", "request_method", "request_headers", "request_private_network"])
+def test_oversized_request_values_are_never_hashed(field: str) -> None:
+    """Hostile sizes: a value no browser sends is refused without being hashed for a set or a remembered decision."""
+    policy = CORSPolicy(origins=["https://app.example.com", "https://*.example.org"], allow_headers=["x-a"])
+    request = {"origin": "https://app.example.com", "request_method": "PUT", "request_headers": None,
+               "request_private_network": None}
+    request[field] = _Unhashable("https://a" + "a" * 20_000 + ".example.org" if field == "origin" else "x" * 20_000)
+    preflight = policy.evaluate("OPTIONS", "/", **request)
+    # Only the exact value "true" asks for private network access; anything else is no such request.
+    assert preflight.refused is (field != "request_private_network")
+    assert "Access-Control-Allow-Private-Network" not in dict(preflight.headers)
+    if field == "origin":
+        assert policy.evaluate("GET", "/", origin=request["origin"]).refused

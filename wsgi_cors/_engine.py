@@ -21,8 +21,15 @@ from typing import Any, Mapping, NamedTuple, Optional
 
 from ._config import RuleSettings, Settings, build_settings
 from ._escaping import display
+from ._headers import (
+    MAX_METHOD_LENGTH,
+    MAX_REQUEST_HEADER_NAMES,
+    MAX_REQUEST_HEADERS_LENGTH,
+    TOKEN,
+    is_token,
+    parse_request_header_names,
+)
 from ._origins import MAX_ORIGIN_LENGTH
-from ._headers import MAX_METHOD_LENGTH, MAX_REQUEST_HEADERS_LENGTH, MAX_REQUEST_HEADER_NAMES, TOKEN, is_token, parse_request_header_names
 
 __all__ = ["CORSPolicy", "Decision", "Reason", "RequestKind", "Verdict", "Headers", "is_plain_path", "router_readings"]
 

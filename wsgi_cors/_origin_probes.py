@@ -25,10 +25,9 @@ import re
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Optional, Pattern, Union
 
-from ._regex import parser as _sre_parse
-
 from ._origin_checks import _WILDCARD_SHAPE_RE
 from ._publicsuffix import is_public_suffix, public_suffixes_under
+from ._regex import parser as _sre_parse
 
 __all__ = ["Admitted", "attacker_matches", "admits_plain_http", "glob_looking_star"]
 

@@ -26,10 +26,10 @@ from __future__ import annotations
 
 import functools
 import re
-
-from ._regex import parser as _sre_parse
 from dataclasses import dataclass
 from typing import Callable, Generic, Optional, Pattern, Sequence, TypeVar, Union
+
+from ._regex import parser as _sre_parse
 
 __all__ = ["PathRule", "PathMatcher", "literal_prefix", "PathPattern"]
 

@@ -30,8 +30,8 @@ from urllib.parse import unquote_to_bytes
 
 from ._engine import CORSPolicy, Decision, Verdict
 from ._escaping import display
-from ._reporting import DEFAULT_LOG_LIMIT, DOOR_SETTINGS, Reporter, as_policy
 from ._headers import BytesHeaders, Headers, header_pairs, merge_header_pairs
+from ._reporting import DEFAULT_LOG_LIMIT, DOOR_SETTINGS, Reporter, as_policy
 
 __all__ = ["CORSMiddleware"]
 

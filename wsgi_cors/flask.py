@@ -33,11 +33,11 @@ from werkzeug.datastructures import Headers as WerkzeugHeaders
 from werkzeug.exceptions import MethodNotAllowed
 from werkzeug.routing import Rule
 
-from ._validators import is_werkzeug_rule
+from . import _problems as kinds
 from ._engine import CORSPolicy, Verdict
 from ._escaping import display
 from ._headers import merge_headers
-from . import _problems as kinds
+from ._validators import is_werkzeug_rule
 from .errors import ConfigError, ConfigProblem, CORSConfigWarning, Location
 from .wsgi import FLASK_CORS_CONFIG_KEYS, CORSMiddleware
 

@@ -44,7 +44,6 @@ from dataclasses import dataclass
 from typing import Any, Iterable, List, Mapping, Optional, Sequence, Tuple, Union
 
 from ._engine import CORSPolicy, Decision, RequestKind
-
 from ._headers import FORBIDDEN_RESPONSE_HEADERS, SAFELISTED_METHODS, TOKEN, is_forbidden_request_header
 
 __all__ = [

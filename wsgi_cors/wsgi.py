@@ -206,7 +206,7 @@ class CORSMiddleware:
         """
         try:
             result = self.app(environ, start_cors_response)
-        except Exception:
+        except Exception:  # noqa: BLE001 - the opt-in: any app error becomes a logged 500 with CORS headers
             return self._internal_error(environ, start_response, cors_headers, path)
         if isinstance(result, (list, tuple)):
             return result  # its items exist already: nothing can fail before the server sends them
@@ -216,7 +216,7 @@ class CORSMiddleware:
         try:
             rest = iter(result)
             first = next(rest, None)
-        except Exception:
+        except Exception:  # noqa: BLE001 - as above, for a body that fails before its first chunk
             _close_failed_body(result)
             return self._internal_error(environ, start_response, cors_headers, path)
         except BaseException:

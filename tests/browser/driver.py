@@ -252,7 +252,7 @@ class Tab:
                     "console", predicate=lambda message: "blocked by CORS policy" in message.text,
                     timeout=CONSOLE_TIMEOUT_MS,
                 )
-            except Exception:  # noqa: BLE001 - the missing line is reported by explain()
+            except Exception:
                 pass
         exchanges = recorder.exchanges(scenario)[before:]
         if redirected_to:

@@ -275,7 +275,7 @@ class _QuietHandler(WSGIRequestHandler):
     def log_request(self, *args: Any, **kwargs: Any) -> None:  # keep pytest output readable
         pass
 
-    def log_error(self, format: str, *args: Any) -> None:  # noqa: A002 - signature of the base class
+    def log_error(self, format: str, *args: Any) -> None:
         pass
 
 

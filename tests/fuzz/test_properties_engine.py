@@ -11,7 +11,7 @@ from typing import Any, Optional
 
 from hypothesis import given
 
-from wsgi_cors import InsecureConfigWarning, ConfigError, CORSPolicy
+from wsgi_cors import ConfigError, CORSPolicy, InsecureConfigWarning
 
 from .invariants import check_decision
 from .strategies import configurations, fuzz_settings, requests

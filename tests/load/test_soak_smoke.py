@@ -17,7 +17,7 @@ pytest.importorskip("flask")
 if not Path("/proc/self/status").exists():
     pytest.skip("RSS is read from /proc (Linux)", allow_module_level=True)
 
-from .soak import soak  # noqa: E402
+from .soak import soak
 
 
 @pytest.mark.parametrize("workers,threads,seconds", [(2, 2, 4), (2, 1, 2)], ids=["gthread-2x2", "sync-2"])

@@ -16,7 +16,12 @@ from hypothesis import strategies as st
 
 from tests.fuzz.strategies import fuzz_settings
 from wsgi_cors import CORSMiddleware, CORSPolicy
-from wsgi_cors._headers import MAX_EMPTY_ELEMENTS, MAX_REQUEST_HEADER_NAMES, MAX_REQUEST_HEADERS_LENGTH, parse_request_header_names
+from wsgi_cors._headers import (
+    MAX_EMPTY_ELEMENTS,
+    MAX_REQUEST_HEADER_NAMES,
+    MAX_REQUEST_HEADERS_LENGTH,
+    parse_request_header_names,
+)
 
 from .wsgi_call import call, hello_app, peak_memory
 

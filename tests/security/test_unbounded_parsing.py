@@ -8,7 +8,6 @@ ever shown through the bounded ``display``.
 
 from __future__ import annotations
 
-
 import pytest
 
 from wsgi_cors import CORSMiddleware, CORSPolicy

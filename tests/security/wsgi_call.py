@@ -6,9 +6,8 @@ as a browser sees it; the iterable is always closed, as PEP 3333 requires of a s
 
 from __future__ import annotations
 
-import tracemalloc
-
 import io
+import tracemalloc
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Mapping, Optional
 

@@ -15,7 +15,6 @@ django-cors-headers has no per-view policy (its maintainers refused one); Flask-
 from __future__ import annotations
 
 import dataclasses
-
 import threading
 from typing import Any, Callable, Optional, TypeVar
 

@@ -220,9 +220,22 @@ def test_a_toml_syntax_error_names_the_line(tmp_path: Path) -> None:
         max_age = 600
     """)
     problem = only_problem(path)
-    assert problem.where == f"{path}, line 2"
+    assert problem.where == f"{path}, line 2, column 1"
     assert problem.value == "max_age = 600"
     assert problem.code == codes.INVALID_TOML.code
+    assert problem.problem == "not valid TOML: Unclosed array"  # the parser's words, without its position
+
+
+def test_a_file_ending_inside_a_value_names_the_end_of_its_last_line(tmp_path: Path) -> None:
+    """tomllib says "(at end of document)" here, with no line: the error still names the line and column."""
+    path = write(tmp_path, """
+        origins = [
+          "https://app.example.com",
+    """)
+    problem = only_problem(path)
+    assert (problem.code, problem.where, problem.value) == (
+        codes.INVALID_TOML.code, f"{path}, line 2, column 29", '  "https://app.example.com",')
+    assert "line 2, column 29" in problem.fix
 
 
 def test_a_missing_file_says_where_it_was_looked_for(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

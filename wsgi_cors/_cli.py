@@ -32,6 +32,7 @@ from ._configfile import (
     dump_toml,
     load_config,
     split_list,
+    toml_value,
 )
 from ._engine import status_line
 from ._escaping import printable
@@ -190,7 +191,8 @@ def _print_problems(problems: Sequence[ConfigProblem], stream: TextIO) -> None:
     count = len(problems)
     print(f"error: invalid CORS configuration ({count} problem{'s' if count != 1 else ''}):", file=stream)
     for problem in problems:  # every part may quote the file or the environment: escaped for the terminal
-        print(f"  {printable(problem.where)} = {printable(repr(problem.value))}", file=stream)
+        value = "" if problem.value is None else f" = {printable(_shown_value(problem.value))}"  # None: nothing was written
+        print(f"  {printable(problem.where)}{value}", file=stream)
         print(f"    problem: {printable(problem.problem)} ({problem.code})", file=stream)
         print(f"    fix:     {printable(problem.fix)}", file=stream)
 
@@ -368,7 +370,21 @@ def _lint(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_BLOCKED if messages and args.strict else EXIT_OK
 
 
+def _shown_value(value: Any) -> str:
+    """A configuration value in the notation it was written in: TOML (``true``, ``'text'``, ``['a', 'b']``) for what a
+    file, a variable or a flag can hold; Python's repr for what only code can pass (a callable, a compiled pattern)."""
+    shown = toml_value(value)
+    return repr(value) if shown is None else shown
+
+
+def _warning_text(message: Warning) -> str:
+    problem = getattr(message, "problem", None)
+    if not isinstance(problem, ConfigProblem):
+        return str(message)
+    return f"{problem.where}={_shown_value(problem.value)}: {problem.problem}. Fix: {problem.fix} [{problem.code}]"
+
+
 def _warning_messages(caught: Sequence[warnings.WarningMessage]) -> list[str]:
     """The warnings' texts, each once (a warning about a top-level option may come once per rule), escaped
     for the terminal: a warning quotes values from the file or the environment."""
-    return list(dict.fromkeys(printable(str(warning.message)) for warning in caught))
+    return list(dict.fromkeys(printable(_warning_text(warning.message)) for warning in caught))

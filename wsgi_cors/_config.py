@@ -238,7 +238,7 @@ def _check_combinations(values: Mapping[str, Any], where: Callable[[str], Locati
                          "allow_private_network=False")
     if values["send_wildcard"] and not origins.allow_all:
         problems.add(kinds.SEND_WILDCARD_UNUSED, where("send_wildcard"), True, "send_wildcard only has an effect with origins='*'",
-                     "remove send_wildcard=True")
+                     "remove send_wildcard (it is on)")
     if not values["vary_header"]:
         # Every rule's headers depend on the Origin (even origins="*" with send_wildcard refuses null), so without
         # Vary a shared cache replays one origin's answer to others (Fetch "CORS protocol and HTTP caches").

@@ -63,6 +63,7 @@ __all__ = [
     "split_list",
     "env_variable",
     "dump_toml",
+    "toml_value",
     "options_from_text",
     "OVERRIDES_SOURCE",
 ]
@@ -87,6 +88,8 @@ _PATH_KEY = "path"
 # tomllib (and tomli) end every syntax error with its position.
 _TOML_POSITION_RE = re.compile(r"\s*\(at line (?P<line>\d+), column (?P<column>\d+)\)$")
 _TOML_AT_END = "(at end of document)"
+# What a TOML literal string ('...') cannot hold: control characters other than tab (TOML 1.0 "Literal strings").
+_TOML_LITERAL_FORBIDDEN_RE = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
 _TABLE_HEADER_RE = re.compile(r"\s*\[")
 _SURROGATE_RE = re.compile("[\ud800-\udfff]")
 # A variable meant for us in another spelling: WSGI and CORS in any case, any separators, then the option.
@@ -361,6 +364,26 @@ def _toml_pairs(options: Mapping[str, Any]) -> list[str]:
         else:  # repr escapes line breaks and surrogates, so the comment stays one line of valid UTF-8
             lines.append(f"# {key} = {printable(repr(value))} (not expressible in TOML)")
     return lines
+
+
+def toml_value(value: Any) -> Optional[str]:
+    """``value`` as a TOML file would write it (``true``, ``'text'``, ``['a', 'b']``), or None if TOML cannot hold it.
+
+    For showing values read from a file in the file's own notation: a user who wrote ``true`` should not be
+    told ``True``. Text is a literal string (``'...'``, as regexes are best written in TOML) when it can be one,
+    else a basic string written by ``tomli-w``.
+    """
+    if not _expressible(value):
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, str):
+        if "'" not in value and not _TOML_LITERAL_FORBIDDEN_RE.search(value):
+            return f"'{value}'"
+        return tomli_w.dumps({"v": value})[len("v = "):].rstrip("\n")
+    return "[" + ", ".join(str(toml_value(item)) for item in value) + "]"
 
 
 def _expressible(value: Any) -> bool:

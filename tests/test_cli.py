@@ -18,7 +18,16 @@ from wsgi_cors import CORSMiddleware
 from wsgi_cors._cli import main
 from wsgi_cors._configfile import load_policy
 
-from .test_framework_examples import ROOT, clean_environment, fetch, running_server
+from .test_framework_examples import (
+    PORT_ATTEMPTS,
+    ROOT,
+    STOP_DEADLINE_SECONDS,
+    _wait_until_answering,
+    clean_environment,
+    fetch,
+    free_port,
+    running_server,
+)
 
 ORIGIN = "https://app.example.com"
 CONFIG = """\
@@ -389,6 +398,58 @@ def test_serve_really_serves() -> None:
     with running_server(command, cwd=ROOT) as base:
         status, headers = fetch(base + "/api/hello", headers={"Origin": ORIGIN})
     assert status == 200 and headers["Access-Control-Allow-Origin"] == ORIGIN
+
+
+def test_serve_logs_the_reason_of_a_refused_request_to_stderr(tmp_path: Path) -> None:
+    """Nothing configures logging under `wsgi-cors serve`, so the command does: the reason reaches the terminal."""
+    command = [sys.executable, "-m", "wsgi_cors", "serve", "examples.plain_app:hello", "--port", "{port}", "--origins", ORIGIN]
+    stderr = tmp_path / "stderr.txt"
+    for _ in range(PORT_ATTEMPTS):
+        port = free_port()
+        with stderr.open("w") as sink:
+            process = subprocess.Popen([part.format(port=port) for part in command], cwd=ROOT, env=clean_environment(),
+                                       stdout=subprocess.DEVNULL, stderr=sink, text=True)
+            try:
+                base = f"http://127.0.0.1:{port}"
+                if _wait_until_answering(process, base + "/"):
+                    status, _ = fetch(base + "/api/hello", "OPTIONS", {
+                        "Origin": "https://evil.example", "Access-Control-Request-Method": "PUT"})
+                    break
+            finally:
+                process.terminate()
+                process.wait(timeout=STOP_DEADLINE_SECONDS)
+        if "Address already in use" not in stderr.read_text():
+            pytest.fail(f"wsgi-cors serve did not start:\n{stderr.read_text()}")
+    else:
+        pytest.fail(f"no free port in {PORT_ATTEMPTS} attempts")
+    log = stderr.read_text()
+    assert status == 403
+    assert (" INFO wsgi_cors: CORS preflight request rejected [origin-not-allowed]: origin 'https://evil.example' is not "
+            "allowed by rule '/*' (origin='https://evil.example' method='OPTIONS' path='/api/hello')\n") in log, log
+
+
+def test_serve_keeps_the_logging_the_application_configured(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    import logging
+
+    import werkzeug.serving
+
+    (tmp_path / "logged_app.py").write_text(textwrap.dedent("""\
+        import logging
+        logging.getLogger("wsgi_cors").setLevel(logging.WARNING)  # the application's choice: no INFO lines
+
+        def app(environ, start_response):
+            start_response("200 OK", [])
+            return [b""]
+    """))
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setattr(werkzeug.serving, "run_simple", lambda *args, **kwargs: None)
+    logger = logging.getLogger("wsgi_cors")
+    monkeypatch.setattr(logger, "handlers", [])
+    monkeypatch.setattr(logger, "level", logging.NOTSET)
+    assert run(capsys, "serve", "logged_app:app")[0] == 0
+    assert (logger.handlers, logger.level) == ([], logging.WARNING)
 
 
 # --- the command itself ----------------------------------------------------------------------------

@@ -18,16 +18,7 @@ from wsgi_cors import CORSMiddleware
 from wsgi_cors._cli import main
 from wsgi_cors._configfile import load_policy
 
-from .test_framework_examples import (
-    PORT_ATTEMPTS,
-    ROOT,
-    STOP_DEADLINE_SECONDS,
-    _wait_until_answering,
-    clean_environment,
-    fetch,
-    free_port,
-    running_server,
-)
+from .test_framework_examples import ROOT, clean_environment, fetch, running_server
 
 ORIGIN = "https://app.example.com"
 CONFIG = """\
@@ -404,24 +395,8 @@ def test_serve_logs_the_reason_of_a_refused_request_to_stderr(tmp_path: Path) ->
     """Nothing configures logging under `wsgi-cors serve`, so the command does: the reason reaches the terminal."""
     command = [sys.executable, "-m", "wsgi_cors", "serve", "examples.plain_app:hello", "--port", "{port}", "--origins", ORIGIN]
     stderr = tmp_path / "stderr.txt"
-    for _ in range(PORT_ATTEMPTS):
-        port = free_port()
-        with stderr.open("w") as sink:
-            process = subprocess.Popen([part.format(port=port) for part in command], cwd=ROOT, env=clean_environment(),
-                                       stdout=subprocess.DEVNULL, stderr=sink, text=True)
-            try:
-                base = f"http://127.0.0.1:{port}"
-                if _wait_until_answering(process, base + "/"):
-                    status, _ = fetch(base + "/api/hello", "OPTIONS", {
-                        "Origin": "https://evil.example", "Access-Control-Request-Method": "PUT"})
-                    break
-            finally:
-                process.terminate()
-                process.wait(timeout=STOP_DEADLINE_SECONDS)
-        if "Address already in use" not in stderr.read_text():
-            pytest.fail(f"wsgi-cors serve did not start:\n{stderr.read_text()}")
-    else:
-        pytest.fail(f"no free port in {PORT_ATTEMPTS} attempts")
+    with running_server(command, cwd=ROOT, stderr=stderr) as base:
+        status, _ = fetch(base + "/api/hello", "OPTIONS", {"Origin": "https://evil.example", "Access-Control-Request-Method": "PUT"})
     log = stderr.read_text()
     assert status == 403
     assert (" INFO wsgi_cors: CORS preflight request rejected [origin-not-allowed]: origin 'https://evil.example' is not "

@@ -24,7 +24,7 @@ import logging
 import os
 import sys
 import warnings
-from typing import Any, Callable, Optional, Sequence, TextIO
+from typing import Any, Callable, Optional, Sequence, TextIO, Union
 
 from . import CORSMiddleware, import_app
 from ._configfile import (
@@ -399,7 +399,7 @@ def _shown_value(value: Any) -> str:
     return repr(value) if shown is None else shown
 
 
-def _warning_text(message: Warning) -> str:
+def _warning_text(message: Union[Warning, str]) -> str:
     problem = getattr(message, "problem", None)
     if not isinstance(problem, ConfigProblem):
         return str(message)

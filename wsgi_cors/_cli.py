@@ -395,8 +395,14 @@ def _lint(args: argparse.Namespace, out: TextIO) -> int:
 def _shown_value(value: Any) -> str:
     """A configuration value in the notation it was written in: TOML (``true``, ``'text'``, ``['a', 'b']``) for what a
     file, a variable or a flag can hold; Python's repr for what only code can pass (a callable, a compiled pattern)."""
-    shown = toml_value(value)
-    return repr(value) if shown is None else shown
+    shown = None if _has_control_characters(value) else toml_value(value)
+    return repr(value) if shown is None else shown  # repr, which printable() escapes as '\x1b' like every other output
+
+
+def _has_control_characters(value: Any) -> bool:
+    if isinstance(value, str):
+        return printable(value) != value
+    return isinstance(value, (list, tuple)) and any(_has_control_characters(item) for item in value)
 
 
 def _warning_text(message: Union[Warning, str]) -> str:

@@ -371,8 +371,10 @@ def build_settings(options: Mapping[str, Any], *, schema: Iterable[Option] = OPT
             problems.errors[before[0]:] = [found for found in problems.errors[before[0]:] if found.location.rule is not None]
             problems.warnings[before[1]:] = [found for found in problems.warnings[before[1]:] if found[1].location.rule is not None]
             # A combination problem points at the offending value where it is written: the rule's own option, or the
-            # inherited top-level one (its line in a file), saying which rule's own options make it a problem.
-            where = functools.partial(_in_rule, key, own)
+            # top-level one it inherits (its line in a file), saying which rule's own options make it a problem. A value
+            # nobody wrote (a default) is the rule's: that is where the fix goes.
+            written_above = frozenset(name for name in rule_names if name in options and name not in own)
+            where = functools.partial(_in_rule, key, rule_names - written_above)
         else:
             values = top_values
         before = len(problems.errors), len(problems.warnings)

@@ -272,7 +272,7 @@ def test_lint_prints_every_problem_with_its_fix(tmp_path: Path, monkeypatch: pyt
     assert status == 1
     assert out == textwrap.dedent("""\
         error: invalid CORS configuration (3 problems):
-          bad.toml, line 2: supports_credential = True
+          bad.toml, line 2: supports_credential = true
             problem: unknown option (wsgi_cors.E001)
             fix:     did you mean supports_credentials=?
           bad.toml, line 1: origins[0] = 'https://app.example.com/'
@@ -305,6 +305,55 @@ def test_lint_a_missing_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, ca
     status, out, _ = run(capsys, "lint", "missing.toml")
     assert status == 1
     assert "  config file = 'missing.toml'\n    problem: cannot read the configuration file (No such file or directory) (wsgi_cors.E033)" in out
+
+
+def test_lint_shows_values_as_the_toml_file_wrote_them(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "cors.toml").write_text(textwrap.dedent("""\
+        origins = ["https://app.example.com"]
+        send_wildcard = true
+
+        [[resources]]
+        path = "/api/*"
+        supports_credentials = "it's"
+        allow_headers = ["X-Api-Key", false]
+    """))
+    status, out, _ = run(capsys, "lint", "cors.toml")
+    assert status == 1
+    assert "  cors.toml, line 6: resources['/api/*'].supports_credentials = \"it's\"\n" in out
+    assert "  cors.toml, line 7: resources['/api/*'].allow_headers[1] = false\n" in out
+    assert "= True" not in out and "= False" not in out
+
+
+def test_lint_warnings_show_toml_booleans(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "cors.toml").write_text('origins = ["https://app.example.com"]\nsend_wildcard = true\n')
+    status, out, _ = run(capsys, "lint", "cors.toml")
+    assert status == 0
+    assert out.startswith("warning: cors.toml, line 2: send_wildcard=true: send_wildcard only has an effect")
+    assert "True" not in out
+
+
+def test_lint_a_toml_syntax_error_names_the_line_and_column(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "syntax.toml").write_text('origins = ["https://app.example.com",\n')
+    status, out, _ = run(capsys, "lint", "syntax.toml")
+    assert status == 1
+    assert out.splitlines()[1:3] == [
+        "  syntax.toml, line 1, column 38 = 'origins = [\"https://app.example.com\",'",
+        "    problem: not valid TOML: Invalid value at the end of the file (wsgi_cors.E035)"]
+    assert "None" not in out
+
+
+def test_a_value_that_was_never_written_is_not_shown_as_none(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "cors.toml").write_text('[[resources]]\norigins = "*"\n')
+    out = run(capsys, "lint", "cors.toml")[1]
+    assert "  cors.toml, line 1: resources[0].path\n    problem: every [[resources]] table needs the path" in out
 
 
 # --- serve ---------------------------------------------------------------------------------------
@@ -340,6 +389,42 @@ def test_serve_really_serves() -> None:
     with running_server(command, cwd=ROOT) as base:
         status, headers = fetch(base + "/api/hello", headers={"Origin": ORIGIN})
     assert status == 200 and headers["Access-Control-Allow-Origin"] == ORIGIN
+
+
+def test_serve_logs_the_reason_of_a_refused_request_to_stderr(tmp_path: Path) -> None:
+    """Nothing configures logging under `wsgi-cors serve`, so the command does: the reason reaches the terminal."""
+    command = [sys.executable, "-m", "wsgi_cors", "serve", "examples.plain_app:hello", "--port", "{port}", "--origins", ORIGIN]
+    stderr = tmp_path / "stderr.txt"
+    with running_server(command, cwd=ROOT, stderr=stderr) as base:
+        status, _ = fetch(base + "/api/hello", "OPTIONS", {"Origin": "https://evil.example", "Access-Control-Request-Method": "PUT"})
+    log = stderr.read_text()
+    assert status == 403
+    assert (" INFO wsgi_cors: CORS preflight request rejected [origin-not-allowed]: origin 'https://evil.example' is not "
+            "allowed by rule '/*' (origin='https://evil.example' method='OPTIONS' path='/api/hello')\n") in log, log
+
+
+def test_serve_keeps_the_logging_the_application_configured(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    import logging
+
+    import werkzeug.serving
+
+    (tmp_path / "logged_app.py").write_text(textwrap.dedent("""\
+        import logging
+        logging.getLogger("wsgi_cors").setLevel(logging.WARNING)  # the application's choice: no INFO lines
+
+        def app(environ, start_response):
+            start_response("200 OK", [])
+            return [b""]
+    """))
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setattr(werkzeug.serving, "run_simple", lambda *args, **kwargs: None)
+    logger = logging.getLogger("wsgi_cors")
+    monkeypatch.setattr(logger, "handlers", [])
+    monkeypatch.setattr(logger, "level", logging.NOTSET)
+    assert run(capsys, "serve", "logged_app:app")[0] == 0
+    assert (logger.handlers, logger.level) == ([], logging.WARNING)
 
 
 # --- the command itself ----------------------------------------------------------------------------

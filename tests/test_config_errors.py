@@ -288,3 +288,41 @@ def test_null_with_credentials_warns() -> None:
 def test_a_regex_admitting_every_https_origin_with_credentials_is_refused() -> None:
     problem = only_problem(origins=[r"https://.*"], supports_credentials=True)
     assert (problem.code, problem.location, problem.value) == (kinds.CREDENTIALS_CATCH_ALL.code, Location("origins", index=0), r"https://.*")
+
+
+# --- issue 14: rough edges --------------------------------------------------------------------------
+
+
+def test_origins_joined_by_commas_in_one_string_get_the_list_as_fix() -> None:
+    problem = only_problem(origins="https://a.example.com,https://b.example.com")
+    assert (problem.code, problem.location) == (kinds.COMMA_JOINED_ORIGINS.code, Location("origins"))
+    assert problem.fix.endswith("origins=['https://a.example.com', 'https://b.example.com']")
+
+
+def test_an_origins_entry_joining_two_origins_is_named_with_its_index() -> None:
+    problem = only_problem(origins=["https://c.example.com", "https://a.example.com, https://*.b.example.com"])
+    assert (problem.code, problem.location) == (kinds.COMMA_JOINED_ORIGINS.code, Location("origins", index=1))
+    assert problem.fix.endswith("['https://a.example.com', 'https://*.b.example.com']")
+
+
+def test_a_regex_with_a_comma_is_still_a_regex() -> None:
+    CORSPolicy(origins=[r"https://[a-z]{1,3}\.example\.com"])
+
+
+def test_a_top_level_option_every_rule_overrides_is_reported_unused() -> None:
+    """origins=["*"] with credentials at the top level would be inherited by the next rule without its own origins."""
+    found = warned(origins=["*"], supports_credentials=True, resources={
+        "/api/*": {"origins": ["https://app.example.com"]}, "/public/*": {"origins": "*", "supports_credentials": False}})
+    assert found == [(CORSConfigWarning, kinds.UNUSED_TOP_LEVEL.code, Location("origins"))]
+
+
+def test_a_top_level_option_one_rule_inherits_is_not_unused() -> None:
+    assert warned(origins=["https://app.example.com"], resources={
+        "/api/*": {"origins": ["https://api.example.com"]}, "/other/*": {"methods": ["GET"]}}) == []
+
+
+def test_an_inherited_origin_refused_for_a_rules_credentials_points_at_the_top_level_entry() -> None:
+    problem = only_problem(origins=["https://app.example.com", "https://*.github.io"],
+                           resources={"/api/*": {"supports_credentials": True}})
+    assert (problem.code, problem.location) == (kinds.CREDENTIALS_PUBLIC_SUFFIX_WILDCARD.code, Location("origins", index=1))
+    assert "resources['/api/*']" in problem.problem  # the rule whose credentials make it a problem

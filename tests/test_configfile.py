@@ -220,9 +220,22 @@ def test_a_toml_syntax_error_names_the_line(tmp_path: Path) -> None:
         max_age = 600
     """)
     problem = only_problem(path)
-    assert problem.where == f"{path}, line 2"
+    assert problem.where == f"{path}, line 2, column 1"
     assert problem.value == "max_age = 600"
     assert problem.code == codes.INVALID_TOML.code
+    assert problem.problem == "not valid TOML: Unclosed array"  # the parser's words, without its position
+
+
+def test_a_file_ending_inside_a_value_names_the_end_of_its_last_line(tmp_path: Path) -> None:
+    """tomllib says "(at end of document)" here, with no line: the error still names the line and column."""
+    path = write(tmp_path, """
+        origins = [
+          "https://app.example.com",
+    """)
+    problem = only_problem(path)
+    assert (problem.code, problem.where, problem.value) == (
+        codes.INVALID_TOML.code, f"{path}, line 2, column 29", '  "https://app.example.com",')
+    assert "line 2, column 29" in problem.fix
 
 
 def test_a_missing_file_says_where_it_was_looked_for(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -441,3 +454,52 @@ def test_from_config_reports_the_file_and_line(tmp_path: Path) -> None:
     path = write(tmp_path, 'origins = ["app.example.com"]\n')
     with pytest.raises(ConfigError, match=rf"{path}, line 1: origins\[0\]='app.example.com'"):
         CORSMiddleware.from_config(hello, path)
+
+
+# --- issue 14: errors name the file, the line and the key -----------------------------------------
+
+
+def test_a_public_suffix_wildcard_inside_a_resources_table_names_its_line_and_index(tmp_path: Path) -> None:
+    path = write(tmp_path, """
+        origins = ["https://app.example.com"]
+
+        [[resources]]
+        path = "/api/*"
+        supports_credentials = true
+        origins = [
+          "https://app.example.com",
+          "https://*.co.uk",
+        ]
+    """)
+    problem = only_problem(path)
+    assert problem.code == codes.CREDENTIALS_PUBLIC_SUFFIX_WILDCARD.code
+    assert problem.where == f"{path}, line 8: resources['/api/*'].origins[1]"
+
+
+def test_a_public_suffix_wildcard_a_rule_inherits_names_the_top_level_line(tmp_path: Path) -> None:
+    path = write(tmp_path, """
+        origins = ["https://app.example.com", "https://*.github.io"]
+
+        [[resources]]
+        path = "/api/*"
+        supports_credentials = true
+    """)
+    problem = only_problem(path)
+    assert problem.code == codes.CREDENTIALS_PUBLIC_SUFFIX_WILDCARD.code
+    assert problem.where == f"{path}, line 1: origins[1]"
+
+
+def test_an_unused_top_level_option_is_located_in_the_file(tmp_path: Path) -> None:
+    path = write(tmp_path, """
+        origins = ["*"]
+        supports_credentials = true
+
+        [[resources]]
+        path = "/api/*"
+        origins = ["https://app.example.com"]
+    """)
+    with pytest.warns(CORSConfigWarning) as caught:
+        load_policy(path, environ={})
+    [problem] = [warning.message.problem for warning in caught]  # type: ignore[union-attr]
+    assert problem is not None and problem.code == codes.UNUSED_TOP_LEVEL.code
+    assert problem.where == f"{path}, line 1: origins"

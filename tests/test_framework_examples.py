@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import importlib
 import os
+import re
 import shlex
 import socket
 import subprocess
@@ -137,16 +138,18 @@ def clean_environment() -> dict[str, str]:
 
 
 @contextlib.contextmanager
-def running_server(command: Sequence[str], cwd: Path, probe_path: str = "/") -> Iterator[str]:
+def running_server(command: Sequence[str], cwd: Path, probe_path: str = "/", stderr: Optional[Path] = None) -> Iterator[str]:
     """Start ``command`` (with ``{port}`` filled in) on a free loopback port; yield its base URL; always stop it.
 
-    Waits until the server answers, polling with a deadline; a port taken in between is retried.
+    Waits until the server answers, polling with a deadline; a port taken in between is retried. With ``stderr``,
+    the server's standard error goes to that file, complete once the block has ended (the server is stopped).
     """
     output = ""
     for _ in range(PORT_ATTEMPTS):
         port = free_port()
+        log = stderr.open("w", encoding="utf-8") if stderr is not None else None
         process = subprocess.Popen([part.format(port=port) for part in command], cwd=cwd, env=clean_environment(),
-                                   stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+                                   stdout=subprocess.PIPE, stderr=log or subprocess.STDOUT, text=True)
         try:
             base = f"http://127.0.0.1:{port}"
             if _wait_until_answering(process, base + probe_path):
@@ -159,6 +162,9 @@ def running_server(command: Sequence[str], cwd: Path, probe_path: str = "/") -> 
             except subprocess.TimeoutExpired:
                 process.kill()
                 output = process.communicate()[0]
+            if log is not None:
+                log.close()
+                output += stderr.read_text(encoding="utf-8")  # type: ignore[union-attr]
         if "Address already in use" not in output:
             break
     pytest.fail(f"the server did not start: {' '.join(command)}\n{output}")
@@ -222,6 +228,28 @@ def test_gunicorn_serves_the_wrap_entrypoint_with_the_config_file() -> None:
         status, headers = fetch(base + "/api/public/items", headers={"Origin": OTHER_ORIGIN})
         assert headers["Access-Control-Allow-Origin"] == OTHER_ORIGIN
         assert headers.get("Access-Control-Allow-Credentials") is None
+
+
+def test_gunicorn_writes_the_reason_of_a_refusal_to_its_error_log(tmp_path: Path) -> None:
+    """examples/gunicorn/gunicorn.conf.py (read from the current directory) routes the wsgi_cors logger into gunicorn's
+    error log; without it, the INFO line reaches no handler."""
+    error_log = tmp_path / "error.log"
+    with running_server(GUNICORN_COMMAND, cwd=GUNICORN_EXAMPLE, stderr=error_log) as base:
+        status, _ = fetch(base + "/api/orders", "OPTIONS", {"Origin": OTHER_ORIGIN, "Access-Control-Request-Method": "PUT"})
+    assert status == 403
+    lines = [line for line in error_log.read_text(encoding="utf-8").splitlines() if "CORS preflight request rejected" in line]
+    assert len(lines) == 1, error_log.read_text(encoding="utf-8")
+    assert re.fullmatch(r"\[[^]]+\] \[\d+\] \[INFO\] CORS preflight request rejected \[origin-not-allowed\]: "
+                        + re.escape(f"origin '{OTHER_ORIGIN}' is not allowed by rule '/api/*' "
+                                    f"(origin='{OTHER_ORIGIN}' method='OPTIONS' path='/api/orders')"), lines[0]), lines[0]
+
+
+def test_the_gunicorn_readme_shows_the_logging_settings_of_gunicorn_conf_py() -> None:
+    readme = (GUNICORN_EXAMPLE / "README.md").read_text(encoding="utf-8")
+    shown = readme.split("```python\n", 1)[1].split("```", 1)[0]
+    conf_lines = {line.strip() for line in (GUNICORN_EXAMPLE / "gunicorn.conf.py").read_text(encoding="utf-8").splitlines()}
+    assert "logconfig_dict = {" in shown
+    assert [line for line in shown.splitlines() if line.strip() not in conf_lines] == []
 
 
 def test_the_gunicorn_readme_shows_the_command_this_test_runs() -> None:

@@ -20,10 +20,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import sys
 import warnings
-from typing import Any, Callable, Optional, Sequence, TextIO
+from typing import Any, Callable, Optional, Sequence, TextIO, Union
 
 from . import CORSMiddleware, import_app
 from ._configfile import (
@@ -32,6 +33,7 @@ from ._configfile import (
     dump_toml,
     load_config,
     split_list,
+    toml_value,
 )
 from ._engine import status_line
 from ._escaping import printable
@@ -44,6 +46,10 @@ __all__ = ["main", "build_parser", "EXIT_OK", "EXIT_BLOCKED", "EXIT_USAGE"]
 EXIT_OK = 0
 EXIT_BLOCKED = 1  # check: a browser would block the request; lint: the file has errors
 EXIT_USAGE = 2  # argparse's own status for a bad command line; also a configuration that cannot load
+
+# The logger every door writes refusals to, at INFO; `serve` gives it a stderr handler in this format.
+LOGGER_NAME = "wsgi_cors"
+SERVE_LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 # One line per option for --help, in the schema's order (the README's Options table's).
 OPTION_HELP = {option.name: option.help for option in OPTIONS}
@@ -79,7 +85,10 @@ def build_parser() -> argparse.ArgumentParser:
         usage="%(prog)s MODULE:APP [--host HOST] [--port PORT] [--config FILE] [policy options]",
         description="Serve MODULE:APP behind the CORS middleware on Werkzeug's development server "
                     "(for trying a policy with a front end; deploy with gunicorn or uWSGI). "
-                    "The policy in force is printed at start.",
+                    "The policy in force is printed at start. Each refused request's reason is logged to "
+                    "stderr (logger 'wsgi_cors', INFO), unless MODULE configured logging itself when imported "
+                    "(a handler on the root or the 'wsgi_cors' logger, or a level on 'wsgi_cors'): then that "
+                    "configuration is kept as it is.",
         allow_abbrev=False,
     )
     serve.add_argument("app", metavar="MODULE:APP", help="the WSGI application to serve, e.g. myproject.wsgi:application")
@@ -190,7 +199,8 @@ def _print_problems(problems: Sequence[ConfigProblem], stream: TextIO) -> None:
     count = len(problems)
     print(f"error: invalid CORS configuration ({count} problem{'s' if count != 1 else ''}):", file=stream)
     for problem in problems:  # every part may quote the file or the environment: escaped for the terminal
-        print(f"  {printable(problem.where)} = {printable(repr(problem.value))}", file=stream)
+        value = "" if problem.value is None else f" = {printable(_shown_value(problem.value))}"  # None: nothing was written
+        print(f"  {printable(problem.where)}{value}", file=stream)
         print(f"    problem: {printable(problem.problem)} ({problem.code})", file=stream)
         print(f"    fix:     {printable(problem.fix)}", file=stream)
 
@@ -214,6 +224,7 @@ def _serve(args: argparse.Namespace, out: TextIO) -> int:
     except ValueError as error:
         print(f"error: {printable(str(error))}", file=sys.stderr)
         return EXIT_USAGE
+    _log_refusals_to_stderr()
     middleware = CORSMiddleware(app, policy=loaded.policy, _settings_read=True)  # the variables were read
     host = f"[{args.host}]" if ":" in args.host else args.host
     print(f"wsgi-cors: serving {printable(args.app)} at http://{printable(host)}:{args.port}/ with CORS", file=out)
@@ -222,6 +233,19 @@ def _serve(args: argparse.Namespace, out: TextIO) -> int:
     print("\n".join(printable(line) for line in dump_toml(loaded.policy.describe()).split("\n")), file=out, flush=True)
     run_simple(args.host, args.port, middleware, use_reloader=False, use_debugger=False)
     return EXIT_OK
+
+
+def _log_refusals_to_stderr() -> None:
+    """Make the middleware's reasons visible: without a handler, Python drops INFO records, and a refused request
+    would show only as a browser console error. Called after the application is imported, so logging the
+    application configured (a root handler from basicConfig or dictConfig, or anything on 'wsgi_cors') wins."""
+    logger = logging.getLogger(LOGGER_NAME)
+    if logger.handlers or logger.level != logging.NOTSET or logging.getLogger().handlers:
+        return
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter(SERVE_LOG_FORMAT))
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
 
 
 # --- check -----------------------------------------------------------------------------------
@@ -368,7 +392,27 @@ def _lint(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_BLOCKED if messages and args.strict else EXIT_OK
 
 
+def _shown_value(value: Any) -> str:
+    """A configuration value in the notation it was written in: TOML (``true``, ``'text'``, ``['a', 'b']``) for what a
+    file, a variable or a flag can hold; Python's repr for what only code can pass (a callable, a compiled pattern)."""
+    shown = None if _has_control_characters(value) else toml_value(value)
+    return repr(value) if shown is None else shown  # repr, which printable() escapes as '\x1b' like every other output
+
+
+def _has_control_characters(value: Any) -> bool:
+    if isinstance(value, str):
+        return printable(value) != value
+    return isinstance(value, (list, tuple)) and any(_has_control_characters(item) for item in value)
+
+
+def _warning_text(message: Union[Warning, str]) -> str:
+    problem = getattr(message, "problem", None)
+    if not isinstance(problem, ConfigProblem):
+        return str(message)
+    return f"{problem.where}={_shown_value(problem.value)}: {problem.problem}. Fix: {problem.fix} [{problem.code}]"
+
+
 def _warning_messages(caught: Sequence[warnings.WarningMessage]) -> list[str]:
     """The warnings' texts, each once (a warning about a top-level option may come once per rule), escaped
     for the terminal: a warning quotes values from the file or the environment."""
-    return list(dict.fromkeys(printable(str(warning.message)) for warning in caught))
+    return list(dict.fromkeys(printable(_warning_text(warning.message)) for warning in caught))

@@ -29,7 +29,7 @@ from ._paths import PathMatcher, PathRule
 from ._problems import Problems
 from ._publicsuffix import public_suffix_wildcards
 from ._validators import rule_key
-from .errors import ConfigError, Location
+from .errors import ConfigError, ConfigProblem, Location
 
 __all__ = ["DEFAULTS", "RULE_OPTIONS", "GLOBAL_OPTIONS", "KNOWN_OPTIONS", "RuleSettings", "Settings", "build_settings"]
 
@@ -238,7 +238,7 @@ def _check_combinations(values: Mapping[str, Any], where: Callable[[str], Locati
                          "allow_private_network=False")
     if values["send_wildcard"] and not origins.allow_all:
         problems.add(kinds.SEND_WILDCARD_UNUSED, where("send_wildcard"), True, "send_wildcard only has an effect with origins='*'",
-                     "remove send_wildcard=True")
+                     "remove send_wildcard (it is on)")
     if not values["vary_header"]:
         # Every rule's headers depend on the Origin (even origins="*" with send_wildcard refuses null), so without
         # Vary a shared cache replays one origin's answer to others (Fetch "CORS protocol and HTTP caches").
@@ -309,6 +309,32 @@ def _in_rule(rule: Any, own: Optional[frozenset[str]], name: str) -> Location:
     return Location(option=name, rule=rule if own is None or name in own else None)
 
 
+def _check_unused_top_level(options: Mapping[str, Any], overrides: list[Any], rule_names: frozenset[str],
+                            problems: Problems) -> None:
+    """Warn about a top-level option that every path rule sets for itself: it applies to no path.
+
+    A warning, not an error: the policy in force is what the rules say. But the unused value is still
+    the default of any rule added later without its own, and its combinations (``origins=["*"]`` with
+    ``supports_credentials=True``) are checked only for rules that inherit them: a later rule would
+    silently take ``*`` with credentials if the validator did not then refuse it. Say so now, naming it.
+    """
+    if not overrides or not all(isinstance(own, Mapping) for own in overrides):
+        return
+    for name in options:
+        if name in rule_names and all(name in own for own in overrides):
+            problems.add(kinds.UNUSED_TOP_LEVEL, Location(option=name), options[name],
+                         f"every path rule in resources sets its own {name}, so the top-level {name} applies to no path; "
+                         "a rule added later without its own would inherit it",
+                         f"remove the top-level {name}, or drop {name} from the rules that only repeat it")
+
+
+def _for_rule(found: ConfigProblem, rule: Any, own: frozenset[str]) -> ConfigProblem:
+    """A problem of an inherited top-level value that only this rule's own options make one: the text names the rule."""
+    if found.location.rule is not None:
+        return found
+    return dataclasses.replace(found, problem=f"{found.problem} (in resources[{rule!r}], which sets {', '.join(sorted(own))})")
+
+
 def build_settings(options: Mapping[str, Any], *, schema: Iterable[Option] = OPTIONS) -> Settings:
     """Validate keyword options into :class:`Settings`; raise ConfigError listing every problem, warn about smells.
 
@@ -344,13 +370,20 @@ def build_settings(options: Mapping[str, Any], *, schema: Iterable[Option] = OPT
             # Problems of inherited top-level options were already reported once; keep only the rule's own.
             problems.errors[before[0]:] = [found for found in problems.errors[before[0]:] if found.location.rule is not None]
             problems.warnings[before[1]:] = [found for found in problems.warnings[before[1]:] if found[1].location.rule is not None]
-            where = functools.partial(_in_rule, key, None)  # the rule's combination problems name it
+            # A combination problem points at the offending value where it is written: the rule's own option, or the
+            # top-level one it inherits (its line in a file), saying which rule's own options make it a problem. A value
+            # nobody wrote (a default) is the rule's: that is where the fix goes.
+            written_above = frozenset(name for name in rule_names if name in options and name not in own)
+            where = functools.partial(_in_rule, key, rule_names - written_above)
         else:
             values = top_values
         before = len(problems.errors), len(problems.warnings)
         _check_combinations(values, where, checks)
         fresh_errors, fresh_warnings = problems.errors[before[0]:], problems.warnings[before[1]:]
         del problems.errors[before[0]:], problems.warnings[before[1]:]
+        if own:
+            fresh_errors = [_for_rule(found, key, own) for found in fresh_errors]
+            fresh_warnings = [(kind, _for_rule(found, key, own)) for kind, found in fresh_warnings]
         for found in fresh_errors:
             if (found.location, found.code, repr(found.value)) not in seen_combination_problems:
                 seen_combination_problems.add((found.location, found.code, repr(found.value)))
@@ -364,6 +397,7 @@ def build_settings(options: Mapping[str, Any], *, schema: Iterable[Option] = OPT
         settings = RuleSettings(path=text, index=index, options=_frozen(values["shown"]), **fields)
         rules.append(PathRule(pattern, settings, index))
 
+    _check_unused_top_level(options, [overrides for _, overrides in policy_values["resources"]], rule_names, problems)
     if problems.errors:
         raise ConfigError(problems.errors)
     matcher = PathMatcher(rules)

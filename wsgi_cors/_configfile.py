@@ -63,6 +63,7 @@ __all__ = [
     "split_list",
     "env_variable",
     "dump_toml",
+    "toml_value",
     "options_from_text",
     "OVERRIDES_SOURCE",
 ]
@@ -86,6 +87,9 @@ REPORT_ONLY_KEY = "report_only"
 _PATH_KEY = "path"
 # tomllib (and tomli) end every syntax error with its position.
 _TOML_POSITION_RE = re.compile(r"\s*\(at line (?P<line>\d+), column (?P<column>\d+)\)$")
+_TOML_AT_END = "(at end of document)"
+# What a TOML literal string ('...') cannot hold: control characters other than tab (TOML 1.0 "Literal strings").
+_TOML_LITERAL_FORBIDDEN_RE = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
 _TABLE_HEADER_RE = re.compile(r"\s*\[")
 _SURROGATE_RE = re.compile("[\ud800-\udfff]")
 # A variable meant for us in another spelling: WSGI and CORS in any case, any separators, then the option.
@@ -245,20 +249,33 @@ def _read_file(config: StrPath, from_variable: bool) -> _ConfigFile:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        message = str(error)
-        position = _TOML_POSITION_RE.search(message)
-        line = int(position["line"]) if position else None
-        lines = text.splitlines()
-        shown = lines[line - 1] if line is not None and 0 < line <= len(lines) else None
-        column = f", column {position['column']}" if position else ""
-        raise ConfigError([_problem(
-            kinds.INVALID_TOML, Location(source=f"{label}, line {line}" if line is not None else label),
-            shown,
-            f"not valid TOML: {_TOML_POSITION_RE.sub('', message)}",
-            f"correct the TOML syntax at line {line}{column} (strings need quotes; lists are [\"a\", \"b\"]; "
-            "booleans are true/false)" if line is not None else "correct the TOML syntax",
-        )]) from None
+        raise ConfigError([_syntax_problem(label, text, str(error))]) from None
     return _ConfigFile(label, text, data)
+
+
+def _syntax_problem(label: str, text: str, message: str) -> ConfigProblem:
+    """A TOML syntax error at its file, line and column, with the line as the value and the parser's words.
+
+    ``tomllib`` ends its message with ``(at line L, column C)``, or ``(at end of document)`` when the file
+    ends inside a value (an unclosed array or string): that is placed at the end of the last line.
+    """
+    lines = text.splitlines() or [""]
+    position = _TOML_POSITION_RE.search(message)
+    at_end = position is None and message.endswith(_TOML_AT_END)
+    if position is not None:
+        line, column = int(position["line"]), int(position["column"])
+        said = _TOML_POSITION_RE.sub("", message)
+    elif at_end:
+        line, column = len(lines), len(lines[-1]) + 1
+        said = message[: -len(_TOML_AT_END)].rstrip() + " at the end of the file"
+    else:  # a parser that gives no position: the file is all we can name
+        return _problem(kinds.INVALID_TOML, Location(source=label), None, f"not valid TOML: {message}",
+                        "correct the TOML syntax")
+    shown = lines[line - 1] if 0 < line <= len(lines) else ""
+    hint = ("the file ends inside a value: close the array, inline table or string opened above" if at_end else
+            'strings need quotes; lists are ["a", "b"]; booleans are true/false')
+    return _problem(kinds.INVALID_TOML, Location(source=f"{label}, line {line}, column {column}"), shown,
+                    f"not valid TOML: {said}", f"correct the TOML syntax at line {line}, column {column} ({hint})")
 
 
 def _file_options(file: _ConfigFile, problems: list[ConfigProblem]) -> tuple[dict[str, Any], dict[str, int]]:
@@ -347,6 +364,26 @@ def _toml_pairs(options: Mapping[str, Any]) -> list[str]:
         else:  # repr escapes line breaks and surrogates, so the comment stays one line of valid UTF-8
             lines.append(f"# {key} = {printable(repr(value))} (not expressible in TOML)")
     return lines
+
+
+def toml_value(value: Any) -> Optional[str]:
+    """``value`` as a TOML file would write it (``true``, ``'text'``, ``['a', 'b']``), or None if TOML cannot hold it.
+
+    For showing values read from a file in the file's own notation: a user who wrote ``true`` should not be
+    told ``True``. Text is a literal string (``'...'``, as regexes are best written in TOML) when it can be one,
+    else a basic string written by ``tomli-w``.
+    """
+    if not _expressible(value):
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, str):
+        if "'" not in value and not _TOML_LITERAL_FORBIDDEN_RE.search(value):
+            return f"'{value}'"
+        return tomli_w.dumps({"v": value})[len("v = "):].rstrip("\n")
+    return "[" + ", ".join(str(toml_value(item)) for item in value) + "]"
 
 
 def _expressible(value: Any) -> bool:

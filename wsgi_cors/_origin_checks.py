@@ -53,6 +53,8 @@ _IPV6_ORIGIN_RE = re.compile(r"[a-zA-Z][a-zA-Z0-9+.\-]*://\[[0-9a-fA-F:.]+\](?::
 # DNS labels of at most 63 characters, a last label starting with a letter so never an IPv4 address, no
 # port): nothing to diagnose, so it skips the detailed checks that make a 10,000-origin build slow.
 _CANONICAL_ORIGIN_RE = re.compile(r"(?:https?|wss?)://(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.){0,126}[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?")
+# The start of an origin: what each part of a comma-joined list of origins begins with.
+_SCHEME_PREFIX_RE = re.compile(r"[a-zA-Z][a-zA-Z0-9+.\-]*://")
 # An IPv6 literal takes any port too ("http://[::1]:*"); "*." before one is refused in _parse_origin_like.
 _WILDCARD_SHAPE_RE = re.compile(r"[a-zA-Z][a-zA-Z0-9+.\-]*://(?:\*\.(?:[^*:/?#\[\]]+|\[[0-9a-fA-F:.]*\])(?::(?:[0-9]+|\*))?|[^*:/?#\[\]]+:\*|\[[0-9a-fA-F:.]*\]:\*)")
 
@@ -187,6 +189,14 @@ def _check_regex_shape(source: str, entry: Any, where: Location, problems: Probl
                      "escape literal dots as '\\.', or use a wildcard pattern such as 'https://*.example.com'")
 
 
+def _comma_joined(entry: str) -> bool:
+    """Whether ``entry`` is several origins joined by commas: no origin, wildcard or sensible regex has a comma
+    between two ``scheme://`` parts (a regex's ``{1,3}`` has no scheme after its comma)."""
+    parts = [part.strip() for part in entry.split(",")]
+    return len([part for part in parts if part]) > 1 and all(
+        _SCHEME_PREFIX_RE.match(part) or part in ("*", "null") for part in parts if part)
+
+
 def parse_origins(value: Any, where: Location, problems: Problems) -> OriginMatcher:
     """Validate an ``origins`` option and compile it; record every problem, with its fix, in ``problems``."""
     if isinstance(value, (str, re.Pattern)) or callable(value):
@@ -222,6 +232,12 @@ def parse_origins(value: Any, where: Location, problems: Problems) -> OriginMatc
             problems.add(kinds.BAD_ORIGIN_ENTRY, here, entry,
                          f"an origin must be a string, a compiled pattern or a callable, not {type(entry).__name__}",
                          "write the origin as a string such as 'https://app.example.com'")
+        elif _comma_joined(entry):
+            listed = [part.strip() for part in entry.split(",") if part.strip()]
+            where_list = "origins=" + repr(listed) if not many else f"these {len(listed)} entries in place of this one: {listed!r}"
+            problems.add(kinds.COMMA_JOINED_ORIGINS, here, entry,
+                         "several origins joined by commas in one string (as an environment variable holds them): browsers "
+                         "send one origin, so this never matches", f"split it into a list: {where_list}")
         elif entry in ("*", ".*"):
             allow_all = True
         elif entry == "null":

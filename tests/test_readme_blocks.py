@@ -24,6 +24,8 @@ Markers, an HTML comment on the line right before a block (blank lines allowed i
   (``cors.toml`` of docs/getting-started.md is the one the command and troubleshooting pages check).
   Two documents may not show different files under one name.
   ``<!-- file: NAME, invalid -->`` marks a TOML file shown for its errors: it must fail validation.
+  A file block in a language with no runner of its own (an ``ini`` file) is exercised by the blocks
+  that use it.
 
 Any other block fails the test until it is made runnable or marked. The documents are ``README.md``
 and every ``docs/**/*.md`` page, or the files listed in ``$DOC_BLOCKS_FILES`` (separated by
@@ -182,6 +184,8 @@ def test_block(block: Block, workdir: Path, monkeypatch: pytest.MonkeyPatch) -> 
         for command in _joined_lines(block.code.splitlines()):
             if command.strip() and not command.lstrip().startswith("#"):
                 _expect_success(block, command, monkeypatch)
+    elif block.file_name:
+        pass  # only saved: the blocks that read the file exercise it
     else:
         pytest.fail(f"{block.id}: a {block.language or 'plain'!r} block cannot be exercised; "
                     "make it python/toml/console/sh, or mark it <!-- no-test: REASON -->")

@@ -79,8 +79,9 @@ REQUESTS = [
 def test_access_control_headers_match_flask_cors_except_the_documented_difference(options: dict[str, Any], request_: tuple[str, dict[str, str]]) -> None:
     """Moving from CORS(app, **opts) to CORSMiddleware(app.wsgi_app, **opts) gives the same Access-Control-* headers.
 
-    The one exception in this matrix (README, difference 6): for a request without Origin, Flask-CORS
-    with always_send sends one ACAO per configured origin; we send none when there are several.
+    The one exception in this matrix (docs, Decisions: "No-Origin requests with always_send"): for a request
+    without Origin, Flask-CORS with always_send sends the first configured origin in sorted order; we send none
+    when there are several.
     """
     method, headers = request_
     theirs = flask_cors(**options).request("/api/data", method=method, headers=headers, expect_errors=True)
@@ -91,6 +92,20 @@ def test_access_control_headers_match_flask_cors_except_the_documented_differenc
         assert access_control(mine) == []
     else:
         assert access_control(mine) == access_control(theirs)
+
+
+def test_flask_cors_sends_a_no_origin_request_the_first_listed_origin_in_sorted_order() -> None:
+    """Pins the claim of docs/security.md (Decisions, "No-Origin requests with always_send") on the real Flask-CORS.
+
+    Flask-CORS 6 computes every literal origin, sorted, but copies only the first value of its header MultiDict
+    into the response: exactly one ACAO, right for one listed origin and arbitrary for the others. We send none.
+    """
+    origins = ["https://b.example", "https://c.example", "https://a.example", r"https://.*\.d\.example"]
+    theirs = flask_cors(origins=origins).get("/api/data")
+    assert theirs.headers.getall("Access-Control-Allow-Origin") == ["https://a.example"]
+    assert access_control(theirs) == [("Access-Control-Allow-Origin", "https://a.example")]
+    mine = ours(origins=origins).get("/api/data")
+    assert access_control(mine) == [] and mine.headers["Vary"] == "Origin"
 
 
 def test_preflights_are_answered_before_flask_auth_hooks_run() -> None:

@@ -1,7 +1,7 @@
 """The option schema (wsgi_cors._options) is the one definition of every option; the problem codes are one catalogue.
 
-Everything derived from the schema is checked against it here, the README's Options table and its list of
-codes included, and a schema with one more option is shown to need no change anywhere else.
+Everything derived from the schema is checked against it here, the documentation's Options table
+(docs/options.md), its configuration-file table (docs/configuration.md) and its list of codes (docs/errors.md) included, and a schema with one more option is shown to need no change anywhere else.
 """
 
 from __future__ import annotations
@@ -18,12 +18,12 @@ from wsgi_cors import _problems as codes
 from wsgi_cors import _validators as check
 from wsgi_cors._options import OPTIONS, Option, Scope, ValueKind, by_name, defaults, from_text, names, readme_table
 
-README = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+DOCS = Path(__file__).parents[1] / "docs"
 
 
-def readme_rows(header: str) -> list[str]:
-    """The rows of the README table that starts with ``header``, up to the first line that is not a row."""
-    lines = README.splitlines()
+def readme_rows(header: str, page: str) -> list[str]:
+    """The rows of the table in docs/``page`` that starts with ``header``, up to the first line that is not a row."""
+    lines = (DOCS / page).read_text(encoding="utf-8").splitlines()
     start = lines.index(header)
     rows = []
     for line in lines[start:]:
@@ -35,18 +35,18 @@ def readme_rows(header: str) -> list[str]:
 
 def test_the_readme_options_table_is_the_schema_rendered() -> None:
     expected = readme_table(OPTIONS)
-    assert "\n".join(readme_rows("| option | default | meaning |")) == expected, (
-        "README.md's Options table differs from wsgi_cors/_options.py; the table should read:\n" + expected)
+    assert "\n".join(readme_rows("| option | default | meaning |", "options.md")) == expected, (
+        "docs/options.md's Options table differs from wsgi_cors/_options.py; the table should read:\n" + expected)
 
 
 def test_the_configuration_file_table_lists_every_option() -> None:
-    keys = {re.match(r"\| `(\w+)`", row)[1] for row in readme_rows("| key | TOML value | environment variable | meaning (default) |")[2:]
+    keys = {re.match(r"\| `(\w+)`", row)[1] for row in readme_rows("| key | TOML value | environment variable | meaning (default) |", "configuration.md")[2:]
             if re.match(r"\| `(\w+)`", row)}
     assert keys - {"path"} == names(OPTIONS)
 
 
 def test_the_readme_lists_every_problem_code_with_its_meaning() -> None:
-    rows = readme_rows("| code | kind | meaning |")[2:]
+    rows = readme_rows("| code | kind | meaning |", "errors.md")[2:]
     listed = {re.match(r"\| `([^`]+)`", row)[1]: row.rsplit("|", 2)[1].strip() for row in rows}
     assert listed == {kind.code: kind.meaning for kind in codes.KINDS}
 

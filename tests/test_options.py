@@ -270,7 +270,7 @@ def test_always_send_gives_a_no_origin_request_the_single_configured_origin() ->
 
 
 def test_always_send_with_several_origins_sends_no_origin_to_a_no_origin_request() -> None:
-    """Flask-CORS sends one ACAO per origin here; a browser refuses more than one, and no single one is right."""
+    """Flask-CORS 6 sends the first listed origin in sorted order here (tests/test_flask.py); no single one is right."""
     response = cors_client(origins=[ORIGIN, "https://b.example"]).get("/")
     assert cors_headers(response) == [("Vary", "Origin")]
 

@@ -1,4 +1,4 @@
-"""Every code block of the README runs, so the documentation cannot rot.
+"""Every code block of the README and of the documentation site (docs/) runs, so the documentation cannot rot.
 
 How each fenced block is exercised, by its language:
 
@@ -20,17 +20,22 @@ Markers, an HTML comment on the line right before a block (blank lines allowed i
 * ``<!-- no-test: REASON -->``: the block is not exercised, for blocks that cannot run in a test (a
   fresh-machine install, a server that runs until Ctrl-C). The reason is required.
 * ``<!-- file: NAME -->``: the block is also saved as ``NAME`` in the working directory of every
-  block of the document, so a command can use the configuration shown above it.
+  block of every document, so a command can use the configuration shown above it, or on another page
+  (``cors.toml`` of docs/getting-started.md is the one the command and troubleshooting pages check).
+  Two documents may not show different files under one name.
   ``<!-- file: NAME, invalid -->`` marks a TOML file shown for its errors: it must fail validation.
+  A file block in a language with no runner of its own (an ``ini`` file) is exercised by the blocks
+  that use it.
 
-Any other block fails the test until it is made runnable or marked. The documents are ``README.md``,
-or the files listed in ``$DOC_BLOCKS_FILES`` (separated by ``os.pathsep``), to try a draft section
-before it is merged.
+Any other block fails the test until it is made runnable or marked. The documents are ``README.md``
+and every ``docs/**/*.md`` page, or the files listed in ``$DOC_BLOCKS_FILES`` (separated by
+``os.pathsep``), to try a draft section before it is merged.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import io
 import os
 import re
@@ -48,7 +53,8 @@ from wsgi_cors._cli import main
 from wsgi_cors._configfile import ENV_PREFIX, load_config
 
 ROOT = Path(__file__).resolve().parents[1]
-DOCUMENTS = [Path(path) for path in os.environ.get("DOC_BLOCKS_FILES", "").split(os.pathsep) if path] or [ROOT / "README.md"]
+DOCUMENTS = ([Path(path) for path in os.environ.get("DOC_BLOCKS_FILES", "").split(os.pathsep) if path]
+             or [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))])
 
 SHELL_LANGUAGES = frozenset({"sh", "shell", "bash"})
 # argparse wraps help text to the terminal width; a fixed width keeps shown --help output stable.
@@ -73,7 +79,11 @@ class Block:
 
     @property
     def id(self) -> str:
-        return f"{self.document.name}:{self.line}:{self.language or 'plain'}"
+        try:
+            name = self.document.resolve().relative_to(ROOT).as_posix()
+        except ValueError:
+            name = self.document.name
+        return f"{name}:{self.line}:{self.language or 'plain'}"
 
 
 def parse_blocks(document: Path) -> list[Block]:
@@ -122,18 +132,33 @@ def parse_blocks(document: Path) -> list[Block]:
     return blocks
 
 
+def shown_files(documents: list[Path]) -> dict[str, Block]:
+    """The ``file:`` blocks of all the documents, by name; one name shows one file everywhere."""
+    files: dict[str, Block] = {}
+    for document in documents:
+        for block in parse_blocks(document):
+            if block.file_name:
+                first = files.setdefault(block.file_name, block)
+                if first.code != block.code:
+                    raise AssertionError(f"{block.id} shows another {block.file_name} than {first.id}; rename one")
+    return files
+
+
+@functools.lru_cache(maxsize=None)
+def _documents_files() -> dict[str, Block]:
+    return shown_files(DOCUMENTS)
+
+
 def exercised_blocks() -> list[object]:
     return [pytest.param(block, id=block.id) for document in DOCUMENTS for block in parse_blocks(document)
             if block.no_test is None and not block.is_output]
 
 
 @pytest.fixture
-def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest) -> Iterator[Path]:
-    """A working directory with the document's files, the repository importable and no WSGI_CORS_* settings."""
-    block: Block = request.node.callspec.params["block"]
-    for other in parse_blocks(block.document):
-        if other.file_name:
-            (tmp_path / other.file_name).write_text(other.code, encoding="utf-8")
+def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A working directory with the documents' files, the repository importable and no WSGI_CORS_* settings."""
+    for name, shown in _documents_files().items():
+        (tmp_path / name).write_text(shown.code, encoding="utf-8")
     monkeypatch.chdir(tmp_path)
     monkeypatch.syspath_prepend(str(ROOT))
     monkeypatch.syspath_prepend(str(tmp_path))
@@ -159,6 +184,8 @@ def test_block(block: Block, workdir: Path, monkeypatch: pytest.MonkeyPatch) -> 
         for command in _joined_lines(block.code.splitlines()):
             if command.strip() and not command.lstrip().startswith("#"):
                 _expect_success(block, command, monkeypatch)
+    elif block.file_name:
+        pass  # only saved: the blocks that read the file exercise it
     else:
         pytest.fail(f"{block.id}: a {block.language or 'plain'!r} block cannot be exercised; "
                     "make it python/toml/console/sh, or mark it <!-- no-test: REASON -->")
@@ -254,6 +281,23 @@ def _normalised(text: str) -> str:
 
 def test_the_documents_have_blocks_to_exercise() -> None:
     assert exercised_blocks(), f"no runnable block in {', '.join(map(str, DOCUMENTS))}"
+
+
+def test_every_docs_page_is_exercised() -> None:
+    """A page added under docs/ is picked up by the glob, not by a list someone must remember to extend."""
+    if os.environ.get("DOC_BLOCKS_FILES"):
+        pytest.skip("DOC_BLOCKS_FILES names the documents")
+    pages = {path.relative_to(ROOT).as_posix() for path in (ROOT / "docs").rglob("*.md")}
+    assert pages and pages <= {path.relative_to(ROOT).as_posix() for path in DOCUMENTS}
+
+
+def test_one_file_name_shows_one_file_across_documents(tmp_path: Path) -> None:
+    first, second = tmp_path / "a.md", tmp_path / "b.md"
+    first.write_text("<!-- file: cors.toml -->\n```toml\nmax_age = 1\n```\n")
+    second.write_text("<!-- file: cors.toml -->\n```toml\nmax_age = 2\n```\n")
+    assert shown_files([first, first])["cors.toml"].code == "max_age = 1\n"
+    with pytest.raises(AssertionError, match="shows another cors.toml"):
+        shown_files([first, second])
 
 
 def test_a_block_with_an_unknown_language_must_be_marked(tmp_path: Path) -> None:

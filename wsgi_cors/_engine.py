@@ -64,7 +64,7 @@ class RequestKind(str, enum.Enum):
 
 
 class Reason(str, enum.Enum):
-    """Why a request got no CORS grant: stable codes, shared by log lines, the CLI's fixes and the README."""
+    """Why a request got no CORS grant: stable codes, shared by log lines, the CLI's fixes and the docs."""
 
     PATH_NOT_COVERED = "path-not-covered"
     PATH_AMBIGUOUS = "path-ambiguous"
@@ -327,7 +327,7 @@ _BROWSER_HEADER_LIST_RE = re.compile("{name}(?:,{name})*".format(name=TOKEN.repl
 class CORSPolicy:
     """A validated, compiled, immutable CORS configuration.
 
-    Build it with Flask-CORS's keyword options (see the README for each); a bad configuration raises
+    Build it with Flask-CORS's keyword options (see docs/options.md for each); a bad configuration raises
     :class:`~wsgi_cors.errors.ConfigError` listing every problem with its fix, and a dubious one
     warns with a :class:`~wsgi_cors.errors.CORSConfigWarning`. Then call :meth:`evaluate` per request.
     """

@@ -65,7 +65,7 @@ OPTIONS: tuple[Option, ...] = (
         "origins allowed to read responses: 'https://app.example.com', 'https://*.example.com', a regex, or '*' (default '*')",
         '`"*"`',
         'who may read responses: `"*"`, exact origins, `"null"`, wildcard patterns, regexes, compiled patterns, callables, '
-        "or a list of these ([Origins](#origins))",
+        "or a list of these ([Origins](origins.md))",
     ),
     Option(
         "methods", ValueKind.LIST, DEFAULT_METHODS, Scope.RULE, check.methods,
@@ -104,7 +104,7 @@ OPTIONS: tuple[Option, ...] = (
         "with origins '*', send 'Access-Control-Allow-Origin: *' instead of the origin",
         "`False`",
         'with `origins="*"`, send `*` instead of reflecting the origin. Responses still say `Vary: Origin`: `null`, malformed '
-        "origins and ambiguous paths get no `*`, so the answer is not the same for everyone ([Decisions](#decisions))",
+        "origins and ambiguous paths get no `*`, so the answer is not the same for everyone ([Decisions](security.md#decisions))",
     ),
     Option(
         "vary_header", ValueKind.BOOLEAN, True, Scope.RULE, check.boolean,
@@ -125,7 +125,7 @@ OPTIONS: tuple[Option, ...] = (
         "`False`",
         "legacy: answer `Access-Control-Request-Private-Network: true` with `Access-Control-Allow-Private-Network: true`; when "
         "`False` such a preflight is refused. Chrome 142+ no longer sends these preflights (Local Network Access asks the user "
-        "instead, which no header can grant: [Troubleshooting](#troubleshooting), 6.); older browsers may",
+        "instead, which no header can grant: [Troubleshooting](troubleshooting.md), 6.); older browsers may",
     ),
     Option(
         "always_send", ValueKind.BOOLEAN, True, Scope.RULE, check.boolean,
@@ -139,7 +139,7 @@ OPTIONS: tuple[Option, ...] = (
         "path patterns the policy covers (default '/*')",
         '`r"/*"`',
         "path rules: a pattern, a list of patterns, or a dict of pattern → options overriding the ones above "
-        "([Path rules](#path-rules-and-precedence))",
+        "([Path rules](paths.md))",
     ),
     Option(
         "preflight_status", ValueKind.INTEGER, 200, Scope.RULE, check.preflight_status,
@@ -206,7 +206,7 @@ def from_text(option: Option, text: str) -> Any:
 
 
 def readme_table(schema: Iterable[Option] = OPTIONS) -> str:
-    """The README's Options table, in Markdown."""
+    """The Options table of docs/options.md, in Markdown (its links are relative to docs/)."""
     rows = ["| option | default | meaning |", "|---|---|---|"]
     rows += [f"| `{option.name}` | {option.readme_default} | {option.readme_meaning} |" for option in schema]
     return "\n".join(rows)

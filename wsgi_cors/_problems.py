@@ -4,7 +4,7 @@ A code names one kind of problem and is never reused for another (as django-cors
 check IDs): tests and tools match codes, not wording. Errors are ``wsgi_cors.E0xx`` and refuse
 the configuration; warnings are ``wsgi_cors.W0xx`` and are emitted as the warning class given
 here, so the category is chosen where the problem is raised, never guessed from its text.
-The README's "Configuration errors and warnings" section lists every code (tested).
+docs/errors.md ("Configuration errors and warnings") lists every code (tested).
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ the configuration validator does the same unless ``allow_public_suffix_wildcards
 ``https://x.s3.amazonaws.com``, a name anyone can register because ``s3.amazonaws.com`` is on
 the list: a wildcard is refused when its domain is a public suffix *or has one under it*.
 
-Both sections of the list count (decided, README "Decisions"): the private section is where the
+Both sections of the list count (decided, docs/security.md "Decisions"): the private section is where the
 shared hosting domains are (``github.io``, ``s3.amazonaws.com``, ``herokuapp.com``), which are
 exactly the names strangers can get, so an ICANN-only reading would miss the common attacks.
 

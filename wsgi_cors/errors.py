@@ -4,7 +4,7 @@ A bad configuration is refused when the policy is built, never at request time,
 and the refusal lists *every* problem at once, each with the fix: a user who
 mistyped three options should not need three restarts to find out.
 Problems are data (:class:`ConfigProblem`): a stable ``code`` (``wsgi_cors.E001``
-for errors, ``wsgi_cors.W001`` for warnings, listed in the README), a structured
+for errors, ``wsgi_cors.W001`` for warnings, listed in docs/errors.md), a structured
 :class:`Location`, the offending value and the fix, so tools and tests work with
 codes and locations rather than wording. A warning carries its problem too
 (``warning.problem``).

@@ -9,7 +9,7 @@
 
 Every argument keeps Starlette's name, meaning and default (Starlette 1.x, ``starlette/middleware/cors.py``)
 and is mapped onto the engine's options; what differs on purpose (refused configurations, 403 instead of 400
-for a refused preflight, and so on) is listed in the README's "Moving from Starlette" table. The result is the
+for a refused preflight, and so on) is listed in docs/asgi.md's "Moving from Starlette" table. The result is the
 generic ASGI door (:class:`wsgi_cors.asgi.CORSMiddleware`), so it needs nothing from Starlette at run time.
 """
 

@@ -202,7 +202,7 @@ def test_decorator_without_cors_app_works_inside_the_view_as_flask_cors_does() -
     verdict = check_preflight(origin=READER, method="PUT", request_headers=["content-type"], response=answered)
     assert verdict.ok and verdict.max_age == 60
     assert preflight(client, "/open", OTHER, "PUT").status_code == 403
-    # What differs without the door (README, Flask section): hooks run before the preflight, as with Flask-CORS.
+    # What differs without the door (docs/flask.md): hooks run before the preflight, as with Flask-CORS.
     assert preflight(client, "/hooked", READER, "PUT").status_code == 401
 
 

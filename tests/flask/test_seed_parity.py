@@ -109,7 +109,7 @@ PROBED: dict[str, tuple[list[str], list[str]]] = {
 
 # Seeds whose configuration wsgi_cors refuses or warns about at start-up (README: deliberate differences).
 AT_STARTUP: dict[str, tuple[type[Warning] | type[Exception], str, str]] = {
-    # README "Decisions": max_age over Chromium's 2-hour cap warns (the browser would use 7200 anyway).
+    # docs/security.md "Decisions": max_age over Chromium's 2-hour cap warns (the browser would use 7200 anyway).
     "all-options": (CORSConfigWarning, "Chromium caps Access-Control-Max-Age at 7200", "README Decisions: max_age cap"),
     # Flask-CORS logs "Unknown option" and grants no credentials; wsgi_cors refuses the typo with its fix.
     "allow-credentials-misnamed": (ConfigError, "write supports_credentials=", "README: bad config fails at start-up"),

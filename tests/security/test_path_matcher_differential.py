@@ -109,7 +109,7 @@ def test_the_path_matcher_picks_the_rule_the_naive_ordered_scan_picks(drawn: lis
     paths = [path for _, found in drawn for path in found] + extra
     paths += [rule.prefix + tail for rule in rules for tail in (extra or ["", "/x.json"])]
 
-    # The precedence the README documents: exact paths (first declaration of each) in order, then patterns by
+    # The precedence docs/paths.md documents: exact paths (first declaration of each) in order, then patterns by
     # descending literal prefix length, ties in declaration order.
     exact = [rule for rule in matcher.ordered if rule.regex is None]
     patterns = [rule for rule in matcher.ordered if rule.regex is not None]

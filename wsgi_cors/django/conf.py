@@ -1,7 +1,7 @@
 """Django settings to engine options: every setting the door reads is defined here, once.
 
 django-cors-headers' settings keep their names, meanings and defaults (its secure default allows no
-origin), except where it is insecure (see the README's "Django" section, "Deliberate differences").
+origin), except where it is insecure (see docs/django.md, "Deliberate differences").
 ``WSGI_CORS = {...}`` takes any :class:`~wsgi_cors.CORSPolicy` option, ``resources`` included, for
 what those settings cannot say. A ``CORS_*`` setting this module does not know is an error, never
 ignored: a typo (``CORS_ALLOWED_ORIGIN``) would otherwise leave a site with a policy nobody wrote.

@@ -47,8 +47,9 @@ class ItemView(MethodView):
     def get(self, item_id: int) -> Any:
         return ITEMS.get(item_id) or abort(404)
 
-    @cross_origin(origins=[ADMIN], methods=["PUT"], supports_credentials=True,
-                  allow_headers=["Content-Type", "Authorization"], max_age=600)
+    @cross_origin(
+        origins=[ADMIN], methods=["PUT"], supports_credentials=True, allow_headers=["Content-Type", "Authorization"], max_age=600
+    )
     def put(self, item_id: int) -> Any:
         ITEMS[item_id] = {"id": item_id, **(request.get_json(silent=True) or {})}
         return ITEMS[item_id]

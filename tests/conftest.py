@@ -45,8 +45,16 @@ def cors_headers(response: Any) -> list[tuple[str, str]]:
     return [(name, value) for name, value in response.headerlist if name.lower().startswith(("access-control-", "vary"))]
 
 
-def preflight(client: TestApp, path: str = "/", *, origin: str = ORIGIN, method: str = "PUT",
-              request_headers: Optional[str] = None, status: Any = "*", **extra: str) -> Any:
+def preflight(
+    client: TestApp,
+    path: str = "/",
+    *,
+    origin: str = ORIGIN,
+    method: str = "PUT",
+    request_headers: Optional[str] = None,
+    status: Any = "*",
+    **extra: str,
+) -> Any:
     headers = {"Origin": origin, "Access-Control-Request-Method": method, **extra}
     if request_headers is not None:
         headers["Access-Control-Request-Headers"] = request_headers

@@ -116,8 +116,9 @@ def fixed_cors(headers: list[tuple[str, str]]) -> WSGIApp:
 @pytest.fixture(scope="module")
 def servers() -> Iterator[dict[str, str]]:
     """One live server per configuration; the proxies forward to the correctly configured wsgi_cors server."""
-    correct = CORSMiddleware(api, origins=[ORIGIN], methods=["GET", "PUT"], allow_headers=["X-Api-Key"],
-                             supports_credentials=True)
+    correct = CORSMiddleware(
+        api, origins=[ORIGIN], methods=["GET", "PUT"], allow_headers=["X-Api-Key"], supports_credentials=True
+    )
     apps: dict[str, WSGIApp] = {
         "correct": correct,
         "no-credentials": CORSMiddleware(api, origins=[ORIGIN], methods=["GET", "PUT"]),
@@ -125,9 +126,14 @@ def servers() -> Iterator[dict[str, str]]:
         "redirecting": redirects,
         "login-wall": requires_login(correct),
         "other-origin": fixed_cors([("Access-Control-Allow-Origin", "https://admin.example.com")]),
-        "hand-written": fixed_cors([("Access-Control-Allow-Origin", ORIGIN), ("Vary", "Origin"),
-                                    ("Access-Control-Allow-Methods", "GET, POST"),
-                                    ("Access-Control-Allow-Headers", "Content-Type")]),
+        "hand-written": fixed_cors(
+            [
+                ("Access-Control-Allow-Origin", ORIGIN),
+                ("Vary", "Origin"),
+                ("Access-Control-Allow-Methods", "GET, POST"),
+                ("Access-Control-Allow-Headers", "Content-Type"),
+            ]
+        ),
     }
     with contextlib.ExitStack() as stack:
         urls = {name: stack.enter_context(serving(app)) for name, app in apps.items()}
@@ -154,12 +160,18 @@ def check(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str
 
 def test_a_correct_server_is_allowed_with_its_real_headers(servers: dict[str, str], capsys: pytest.CaptureFixture[str]) -> None:
     url = servers["correct"] + "/api/items"
-    status, out, _ = check(capsys, "--url", url, "--origin", ORIGIN, "--method", "PUT", "--header", "X-Api-Key: k",
-                           "--credentials")
+    status, out, _ = check(
+        capsys, "--url", url, "--origin", ORIGIN, "--method", "PUT", "--header", "X-Api-Key: k", "--credentials"
+    )
     assert status == 0
-    assert "Preflight: ALLOWED\n  sent because  PUT is not a CORS-safelisted method; x-api-key is not a CORS-safelisted header" in out
-    assert f"  request       OPTIONS {url}\n                Origin: {ORIGIN}\n                Access-Control-Request-Method: PUT\n" \
-           "                Access-Control-Request-Headers: x-api-key\n" in out
+    assert (
+        "Preflight: ALLOWED\n  sent because  PUT is not a CORS-safelisted method; x-api-key is not a CORS-safelisted header"
+        in out
+    )
+    assert (
+        f"  request       OPTIONS {url}\n                Origin: {ORIGIN}\n                Access-Control-Request-Method: PUT\n"
+        "                Access-Control-Request-Headers: x-api-key\n" in out
+    )
     assert "  response      200 OK\n" in out
     assert f"                Access-Control-Allow-Origin: {ORIGIN}\n" in out
     assert "Actual request: ALLOWED" in out
@@ -173,11 +185,15 @@ def test_a_simple_request_sends_no_preflight(servers: dict[str, str], capsys: py
     assert "Preflight: none (a GET, HEAD or POST with only CORS-safelisted headers needs none)" in out
 
 
-def test_the_json_report_has_simulates_shape_and_the_problems(servers: dict[str, str], capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_json_report_has_simulates_shape_and_the_problems(
+    servers: dict[str, str], capsys: pytest.CaptureFixture[str]
+) -> None:
     status, out, _ = check(capsys, "--url", servers["gateway"] + "/api/items", "--origin", ORIGIN, "--json")
     report = json.loads(out)
     assert status == 1
-    assert {"allowed", "url", "request", "preflight", "actual", "problems", "local_network", "browser_error", "fix"} <= set(report)
+    assert {"allowed", "url", "request", "preflight", "actual", "problems", "local_network", "browser_error", "fix"} <= set(
+        report
+    )
     assert [problem["code"] for problem in report["problems"]] == ["duplicate-allow-origin"]
     assert report["actual"]["status"] == 200
 
@@ -185,74 +201,109 @@ def test_the_json_report_has_simulates_shape_and_the_problems(servers: dict[str,
 # --- each misconfiguration -----------------------------------------------------------------------
 
 
-def test_two_layers_setting_allow_origin_are_named_with_both_values(servers: dict[str, str],
-                                                                     capsys: pytest.CaptureFixture[str]) -> None:
+def test_two_layers_setting_allow_origin_are_named_with_both_values(
+    servers: dict[str, str], capsys: pytest.CaptureFixture[str]
+) -> None:
     status, out, _ = check(capsys, "--url", servers["gateway"] + "/api/items", "--origin", ORIGIN, "--method", "PUT")
     assert status == 1
     assert f"                Access-Control-Allow-Origin: {ORIGIN}\n" in out  # from wsgi_cors
     assert "                Access-Control-Allow-Origin: *\n" in out  # from the gateway
-    assert (f"  problem       the response carries 2 Access-Control-Allow-Origin values, '{ORIGIN}' and '*': two layers "
-            "each set it (typically a gateway, CDN or proxy in front and the application behind), and a browser "
-            "accepts exactly one") in out
-    assert ("has been blocked by CORS policy: Response to preflight request doesn't pass access control check: The "
-            f"'Access-Control-Allow-Origin' header contains multiple values '{ORIGIN}, *', but only one is allowed.") in out
+    assert (
+        f"  problem       the response carries 2 Access-Control-Allow-Origin values, '{ORIGIN}' and '*': two layers "
+        "each set it (typically a gateway, CDN or proxy in front and the application behind), and a browser "
+        "accepts exactly one"
+    ) in out
+    assert (
+        "has been blocked by CORS policy: Response to preflight request doesn't pass access control check: The "
+        f"'Access-Control-Allow-Origin' header contains multiple values '{ORIGIN}, *', but only one is allowed."
+    ) in out
     assert "Fix: let one layer answer CORS: remove the header in the gateway/CDN/proxy configuration" in out
 
 
-def test_a_cdn_stripping_vary_is_a_warning_the_browser_does_not_see_yet(servers: dict[str, str],
-                                                                         capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_cdn_stripping_vary_is_a_warning_the_browser_does_not_see_yet(
+    servers: dict[str, str], capsys: pytest.CaptureFixture[str]
+) -> None:
     status, out, _ = check(capsys, "--url", servers["cdn"] + "/api/items", "--origin", ORIGIN)
     assert status == 0  # this page is served; the next page on another origin may get this cached answer
-    assert (f"  warning       Access-Control-Allow-Origin names {ORIGIN} but Vary does not list Origin: a shared cache "
-            "(CDN, proxy) may replay this response to a page on another origin") in out
-    assert "  fix           wsgi_cors sends Vary: Origin (vary_header = true): if the response lacks it, a layer in between strips it" in out
+    assert (
+        f"  warning       Access-Control-Allow-Origin names {ORIGIN} but Vary does not list Origin: a shared cache "
+        "(CDN, proxy) may replay this response to a page on another origin"
+    ) in out
+    assert (
+        "  fix           wsgi_cors sends Vary: Origin (vary_header = true): if the response lacks it, a layer in between strips it"
+        in out
+    )
 
 
-def test_a_redirected_preflight_is_blocked_and_names_where_it_goes(servers: dict[str, str],
-                                                                    capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_redirected_preflight_is_blocked_and_names_where_it_goes(
+    servers: dict[str, str], capsys: pytest.CaptureFixture[str]
+) -> None:
     status, out, _ = check(capsys, "--url", servers["redirecting"] + "/api/items", "--origin", ORIGIN, "--method", "DELETE")
     assert status == 1
     assert "  response      308 Permanent Redirect\n                Location: /api/items/\n" in out
-    assert ("  problem       the preflight was answered with a 308 redirect to /api/items/: browsers refuse a "
-            "redirected preflight") in out
-    assert "Response to preflight request doesn't pass access control check: Redirect is not allowed for a preflight request." in out
+    assert (
+        "  problem       the preflight was answered with a 308 redirect to /api/items/: browsers refuse a redirected preflight"
+    ) in out
+    assert (
+        "Response to preflight request doesn't pass access control check: Redirect is not allowed for a preflight request." in out
+    )
     assert "Actual request: not sent (the preflight failed, so the browser does not send the request)" in out
 
 
 def test_a_preflight_refused_by_a_login_wall_says_preflights_carry_no_credentials(
-        servers: dict[str, str], capsys: pytest.CaptureFixture[str]) -> None:
-    status, out, _ = check(capsys, "--url", servers["login-wall"] + "/api/items", "--origin", ORIGIN,
-                           "--header", "Authorization: Bearer t", "--credentials")
+    servers: dict[str, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    status, out, _ = check(
+        capsys,
+        "--url",
+        servers["login-wall"] + "/api/items",
+        "--origin",
+        ORIGIN,
+        "--header",
+        "Authorization: Bearer t",
+        "--credentials",
+    )
     assert status == 1
     assert "  response      401 UNAUTHORIZED\n" in out or "  response      401 Unauthorized\n" in out
-    assert ("  problem       the preflight was answered with 401, and a browser needs a 2xx status: an authentication "
-            "layer asked for credentials, but a browser never sends cookies or Authorization with a preflight") in out
+    assert (
+        "  problem       the preflight was answered with 401, and a browser needs a 2xx status: an authentication "
+        "layer asked for credentials, but a browser never sends cookies or Authorization with a preflight"
+    ) in out
     assert "Fix: let OPTIONS through without authentication: put the CORS middleware in front of the authentication layer" in out
 
 
-def test_an_allow_origin_for_another_origin_without_vary_points_at_a_cache(servers: dict[str, str],
-                                                                          capsys: pytest.CaptureFixture[str]) -> None:
+def test_an_allow_origin_for_another_origin_without_vary_points_at_a_cache(
+    servers: dict[str, str], capsys: pytest.CaptureFixture[str]
+) -> None:
     status, out, _ = check(capsys, "--url", servers["other-origin"] + "/api/items", "--origin", ORIGIN)
     assert status == 1
-    assert (f"  problem       the response allows the origin 'https://admin.example.com', not '{ORIGIN}': without "
-            "Vary: Origin a cache probably replayed an answer made for a page on that origin") in out
-    assert ("The 'Access-Control-Allow-Origin' header has a value 'https://admin.example.com' that is not equal to the "
-            "supplied origin.") in out
+    assert (
+        f"  problem       the response allows the origin 'https://admin.example.com', not '{ORIGIN}': without "
+        "Vary: Origin a cache probably replayed an answer made for a page on that origin"
+    ) in out
+    assert (
+        "The 'Access-Control-Allow-Origin' header has a value 'https://admin.example.com' that is not equal to the "
+        "supplied origin."
+    ) in out
 
 
 def test_credentials_without_allow_credentials_are_blocked(servers: dict[str, str], capsys: pytest.CaptureFixture[str]) -> None:
     status, out, _ = check(capsys, "--url", servers["no-credentials"] + "/api/items", "--origin", ORIGIN, "--credentials")
     assert status == 1
-    assert ("  problem       the request carries credentials and Access-Control-Allow-Credentials is absent: a browser "
-            "needs exactly 'true'") in out
+    assert (
+        "  problem       the request carries credentials and Access-Control-Allow-Credentials is absent: a browser "
+        "needs exactly 'true'"
+    ) in out
     assert "Fix: set supports_credentials = true for this path" in out
 
 
 def test_a_wildcard_answer_to_credentials_is_blocked(servers: dict[str, str], capsys: pytest.CaptureFixture[str]) -> None:
     status, out, _ = check(capsys, "--url", servers["wildcard"] + "/api/items", "--origin", ORIGIN, "--credentials")
     assert status == 1
-    assert ("  problem       the response answers 'Access-Control-Allow-Origin: *' to a request with credentials, "
-            "which browsers refuse") in out
+    assert (
+        "  problem       the response answers 'Access-Control-Allow-Origin: *' to a request with credentials, "
+        "which browsers refuse"
+    ) in out
 
 
 def test_a_method_the_preflight_does_not_allow(servers: dict[str, str], capsys: pytest.CaptureFixture[str]) -> None:
@@ -263,8 +314,17 @@ def test_a_method_the_preflight_does_not_allow(servers: dict[str, str], capsys: 
 
 
 def test_a_header_the_preflight_does_not_allow(servers: dict[str, str], capsys: pytest.CaptureFixture[str]) -> None:
-    status, out, _ = check(capsys, "--url", servers["hand-written"] + "/api/items", "--origin", ORIGIN,
-                           "--method", "POST", "--header", "X-Api-Key: k")
+    status, out, _ = check(
+        capsys,
+        "--url",
+        servers["hand-written"] + "/api/items",
+        "--origin",
+        ORIGIN,
+        "--method",
+        "POST",
+        "--header",
+        "X-Api-Key: k",
+    )
     assert status == 1
     assert "  problem       the preflight's answer allows the request headers Content-Type, not x-api-key" in out
     assert 'Fix: add "x-api-key" to allow_headers' in out
@@ -274,8 +334,10 @@ def test_a_preflight_refused_by_wsgi_cors_is_recognised(servers: dict[str, str],
     status, out, _ = check(capsys, "--url", servers["correct"] + "/api/items", "--origin", ORIGIN, "--method", "DELETE")
     assert status == 1
     assert "  response      403 FORBIDDEN\n" in out or "  response      403 Forbidden\n" in out
-    assert ("  problem       the preflight was answered with 403, and a browser needs a 2xx status: the CORS layer "
-            "refused the preflight (its origin, method or headers)") in out
+    assert (
+        "  problem       the preflight was answered with 403, and a browser needs a 2xx status: the CORS layer "
+        "refused the preflight (its origin, method or headers)"
+    ) in out
 
 
 # --- could not run -------------------------------------------------------------------------------
@@ -342,8 +404,10 @@ def test_server_values_are_escaped(capsys: pytest.CaptureFixture[str]) -> None:
 def test_a_url_given_as_path_checks_its_path_and_says_so(capsys: pytest.CaptureFixture[str]) -> None:
     status, out, _ = check(capsys, "--origins", ORIGIN, "--origin", ORIGIN, "http://127.0.0.1:8000/api/items%20x?page=2")
     assert status == 0
-    assert out.startswith("Note:    http://127.0.0.1:8000/api/items%20x?page=2 is a URL: checking its path /api/items x "
-                          "against the policy (add --url to ask the server at http://127.0.0.1:8000 itself)\n")
+    assert out.startswith(
+        "Note:    http://127.0.0.1:8000/api/items%20x?page=2 is a URL: checking its path /api/items x "
+        "against the policy (add --url to ask the server at http://127.0.0.1:8000 itself)\n"
+    )
     assert "Request: GET /api/items x from https://app.example.com" in out
     assert "no rule covers" not in out
 
@@ -360,27 +424,50 @@ def test_a_url_given_as_path_in_json(capsys: pytest.CaptureFixture[str]) -> None
 # --- Local Network Access ------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("host", "space"), [
-    ("127.0.0.1", "loopback"), ("127.8.9.10", "loopback"), ("::1", "loopback"), ("[::1]", "loopback"),
-    ("localhost", "loopback"), ("LOCALHOST.", "loopback"), ("app.localhost", "loopback"), ("0.0.0.0", "loopback"),
-    ("::ffff:127.0.0.1", "loopback"),
-    ("10.1.2.3", "local"), ("172.16.0.1", "local"), ("172.31.255.255", "local"), ("192.168.1.1", "local"),
-    ("169.254.169.254", "local"), ("100.64.0.1", "local"), ("fd12:3456::1", "local"), ("fe80::1%eth0", "local"),
-    ("::ffff:192.168.0.1", "local"), ("printer.local", "local"),
-    ("8.8.8.8", "public"), ("172.32.0.1", "public"), ("2606:4700::1111", "public"), ("::ffff:8.8.8.8", "public"),
-    ("api.example.com", None), ("localhost.example.com", None),
-])
+@pytest.mark.parametrize(
+    ("host", "space"),
+    [
+        ("127.0.0.1", "loopback"),
+        ("127.8.9.10", "loopback"),
+        ("::1", "loopback"),
+        ("[::1]", "loopback"),
+        ("localhost", "loopback"),
+        ("LOCALHOST.", "loopback"),
+        ("app.localhost", "loopback"),
+        ("0.0.0.0", "loopback"),
+        ("::ffff:127.0.0.1", "loopback"),
+        ("10.1.2.3", "local"),
+        ("172.16.0.1", "local"),
+        ("172.31.255.255", "local"),
+        ("192.168.1.1", "local"),
+        ("169.254.169.254", "local"),
+        ("100.64.0.1", "local"),
+        ("fd12:3456::1", "local"),
+        ("fe80::1%eth0", "local"),
+        ("::ffff:192.168.0.1", "local"),
+        ("printer.local", "local"),
+        ("8.8.8.8", "public"),
+        ("172.32.0.1", "public"),
+        ("2606:4700::1111", "public"),
+        ("::ffff:8.8.8.8", "public"),
+        ("api.example.com", None),
+        ("localhost.example.com", None),
+    ],
+)
 def test_address_spaces(host: str, space: str | None) -> None:
     assert address_space(host) == space
 
 
-@pytest.mark.parametrize(("origin", "host", "target"), [
-    ("https://app.example.com", "127.0.0.1", "loopback"),
-    ("https://app.example.com", "localhost", "loopback"),
-    ("https://app.example.com", "::1", "loopback"),
-    ("https://app.example.com", "192.168.1.20", "local"),
-    ("http://8.8.8.8", "10.0.0.1", "local"),
-])
+@pytest.mark.parametrize(
+    ("origin", "host", "target"),
+    [
+        ("https://app.example.com", "127.0.0.1", "loopback"),
+        ("https://app.example.com", "localhost", "loopback"),
+        ("https://app.example.com", "::1", "loopback"),
+        ("https://app.example.com", "192.168.1.20", "local"),
+        ("http://8.8.8.8", "10.0.0.1", "local"),
+    ],
+)
 def test_a_public_page_calling_a_private_address_meets_local_network_access(origin: str, host: str, target: str) -> None:
     lna = local_network_access(origin, host)
     assert lna is not None
@@ -389,16 +476,19 @@ def test_a_public_page_calling_a_private_address_meets_local_network_access(orig
     assert "allow_private_network only answers the legacy Private Network Access preflight" in lna["explanation"]
 
 
-@pytest.mark.parametrize(("origin", "host"), [
-    ("http://localhost:5173", "127.0.0.1"),  # both loopback
-    ("http://127.0.0.1:3000", "localhost"),
-    ("http://[::1]:3000", "::1"),
-    ("http://192.168.1.5:3000", "192.168.1.20"),  # both on the private network
-    ("http://192.168.1.5:3000", "127.0.0.1"),  # local to loopback: not gated by Chrome 142's first milestone
-    ("https://app.example.com", "api.example.com"),  # public to a name: its space is its address's
-    ("https://app.example.com", "8.8.8.8"),
-    ("null", "127.0.0.1"),  # a sandboxed page: no host to classify
-])
+@pytest.mark.parametrize(
+    ("origin", "host"),
+    [
+        ("http://localhost:5173", "127.0.0.1"),  # both loopback
+        ("http://127.0.0.1:3000", "localhost"),
+        ("http://[::1]:3000", "::1"),
+        ("http://192.168.1.5:3000", "192.168.1.20"),  # both on the private network
+        ("http://192.168.1.5:3000", "127.0.0.1"),  # local to loopback: not gated by Chrome 142's first milestone
+        ("https://app.example.com", "api.example.com"),  # public to a name: its space is its address's
+        ("https://app.example.com", "8.8.8.8"),
+        ("null", "127.0.0.1"),  # a sandboxed page: no host to classify
+    ],
+)
 def test_no_local_network_access_within_one_space_or_towards_public(origin: str, host: str) -> None:
     assert local_network_access(origin, host) is None
 
@@ -406,22 +496,28 @@ def test_no_local_network_access_within_one_space_or_towards_public(origin: str,
 def test_an_insecure_public_page_cannot_even_ask() -> None:
     lna = local_network_access("http://app.example.com", "127.0.0.1")
     assert lna is not None
-    assert "the page is not a secure context (http:// on a public host), so Chrome 142 and later cannot even ask" in lna["explanation"]
+    assert (
+        "the page is not a secure context (http:// on a public host), so Chrome 142 and later cannot even ask"
+        in lna["explanation"]
+    )
 
 
 def test_a_local_check_with_a_loopback_url_explains_local_network_access(capsys: pytest.CaptureFixture[str]) -> None:
     status, out, _ = check(capsys, "--origin", ORIGIN, "http://127.0.0.1:8000/api/items")
     assert status == 0  # the CORS answer is right; the permission is the browser's and the user's
-    assert ("\nLocal Network Access: the page is on a public host and 127.0.0.1 is a loopback address.\n"
-            "  Chrome 142 and later ask the user for permission before the request leaves the browser; if the user refuses, "
-            "no request reaches the server and the console shows\n"
-            "    Permission was denied for this request to access the `loopback` address space.\n"
-            "  No CORS header can change that: the user must allow it (site settings), or the page and the API must be "
-            "served from the same address space.") in out
+    assert (
+        "\nLocal Network Access: the page is on a public host and 127.0.0.1 is a loopback address.\n"
+        "  Chrome 142 and later ask the user for permission before the request leaves the browser; if the user refuses, "
+        "no request reaches the server and the console shows\n"
+        "    Permission was denied for this request to access the `loopback` address space.\n"
+        "  No CORS header can change that: the user must allow it (site settings), or the page and the API must be "
+        "served from the same address space."
+    ) in out
 
 
-def test_a_live_check_against_loopback_from_a_public_origin_explains_it(servers: dict[str, str],
-                                                                         capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_live_check_against_loopback_from_a_public_origin_explains_it(
+    servers: dict[str, str], capsys: pytest.CaptureFixture[str]
+) -> None:
     status, out, _ = check(capsys, "--url", servers["correct"] + "/api/items", "--origin", ORIGIN)
     assert status == 0
     assert "Local Network Access: the page is on a public host and 127.0.0.1 is a loopback address.\n" in out

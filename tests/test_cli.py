@@ -62,8 +62,20 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
 
 
 def test_check_an_allowed_preflighted_request(config: str, capsys: pytest.CaptureFixture[str]) -> None:
-    status, out, _ = run(capsys, "check", "--config", config, "--origin", ORIGIN, "--method", "PUT",
-                         "--header", "X-Api-Key", "--credentials", "/api/items/1")
+    status, out, _ = run(
+        capsys,
+        "check",
+        "--config",
+        config,
+        "--origin",
+        ORIGIN,
+        "--method",
+        "PUT",
+        "--header",
+        "X-Api-Key",
+        "--credentials",
+        "/api/items/1",
+    )
     assert status == 0
     assert out == textwrap.dedent("""\
         Policy:  cors.toml
@@ -102,8 +114,9 @@ def test_check_an_allowed_preflighted_request(config: str, capsys: pytest.Captur
 
 
 def test_check_a_preflight_refused_for_its_origin(config: str, capsys: pytest.CaptureFixture[str]) -> None:
-    status, out, _ = run(capsys, "check", "--config", config, "--origin", "https://evil.example", "--method", "PUT",
-                         "/api/items/1")
+    status, out, _ = run(
+        capsys, "check", "--config", config, "--origin", "https://evil.example", "--method", "PUT", "/api/items/1"
+    )
     assert status == 1
     assert out == textwrap.dedent("""\
         Policy:  cors.toml
@@ -134,27 +147,44 @@ def test_a_simple_get_sends_no_preflight(config: str, capsys: pytest.CaptureFixt
     assert "Preflight: none (a GET, HEAD or POST with only CORS-safelisted headers needs none)" in out
 
 
-@pytest.mark.parametrize(("header", "preflight"), [("Content-Type: text/plain", False),
-                                                   ("Content-Type: application/json", True),
-                                                   ("Content-Type", True)])
+@pytest.mark.parametrize(
+    ("header", "preflight"),
+    [("Content-Type: text/plain", False), ("Content-Type: application/json", True), ("Content-Type", True)],
+)
 def test_content_type_needs_a_preflight_unless_a_form_could_send_it(
-        config: str, capsys: pytest.CaptureFixture[str], header: str, preflight: bool) -> None:
-    _, out, _ = run(capsys, "check", "--config", config, "--origin", ORIGIN, "--method", "POST", "--header", header,
-                         "--json", "/api/items")
+    config: str, capsys: pytest.CaptureFixture[str], header: str, preflight: bool
+) -> None:
+    _, out, _ = run(
+        capsys, "check", "--config", config, "--origin", ORIGIN, "--method", "POST", "--header", header, "--json", "/api/items"
+    )
     assert json.loads(out)["preflight"]["sent"] is preflight
 
 
-@pytest.mark.parametrize(("argv", "fix"), [
-    (["--method", "DELETE", "/api/items/1"], "add \"DELETE\" to methods in the rule for '/api/*'"),
-    (["--method", "patch", "/api/items/1"], "fetch() sends 'patch' exactly as written and methods are compared "
-     "case-sensitively: write method: 'PATCH' in the page's fetch() call"),
-    (["--method", "PUT", "--header", "Authorization", "/api/items/1"],
-     "add \"authorization\" to allow_headers in the rule for '/api/*'"),
-    (["/admin"], "no rule covers this path, so the middleware adds no CORS headers: add a [[resources]] table "
-                 "whose path covers it (e.g. path = \"/api/*\"), or widen resources"),
-    (["--credentials", "/public/status"], "a browser refuses 'Access-Control-Allow-Origin: *' on a request with "
-     "credentials: list the trusted origins in the rule for '/public/*' instead of '*' and set supports_credentials = true"),
-])
+@pytest.mark.parametrize(
+    ("argv", "fix"),
+    [
+        (["--method", "DELETE", "/api/items/1"], "add \"DELETE\" to methods in the rule for '/api/*'"),
+        (
+            ["--method", "patch", "/api/items/1"],
+            "fetch() sends 'patch' exactly as written and methods are compared "
+            "case-sensitively: write method: 'PATCH' in the page's fetch() call",
+        ),
+        (
+            ["--method", "PUT", "--header", "Authorization", "/api/items/1"],
+            "add \"authorization\" to allow_headers in the rule for '/api/*'",
+        ),
+        (
+            ["/admin"],
+            "no rule covers this path, so the middleware adds no CORS headers: add a [[resources]] table "
+            'whose path covers it (e.g. path = "/api/*"), or widen resources',
+        ),
+        (
+            ["--credentials", "/public/status"],
+            "a browser refuses 'Access-Control-Allow-Origin: *' on a request with "
+            "credentials: list the trusted origins in the rule for '/public/*' instead of '*' and set supports_credentials = true",
+        ),
+    ],
+)
 def test_a_blocked_request_comes_with_the_fix(config: str, capsys: pytest.CaptureFixture[str], argv: list[str], fix: str) -> None:
     status, out, _ = run(capsys, "check", "--config", config, "--origin", ORIGIN, "--json", *argv)
     assert status == 1
@@ -162,7 +192,8 @@ def test_a_blocked_request_comes_with_the_fix(config: str, capsys: pytest.Captur
 
 
 def test_credentials_the_rule_does_not_support_are_blocked_though_the_policy_allows_the_origin(
-        capsys: pytest.CaptureFixture[str]) -> None:
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     status, out, _ = run(capsys, "check", "--origins", ORIGIN, "--origin", ORIGIN, "--credentials", "--json", "/")
     report = json.loads(out)
     assert status == 1
@@ -170,7 +201,8 @@ def test_credentials_the_rule_does_not_support_are_blocked_though_the_policy_all
     assert report["actual"]["verdict"] == "blocked"
     assert report["actual"]["browser"] == (
         "The value of the 'Access-Control-Allow-Credentials' header in the response is '' which must be 'true' "
-        "when the request's credentials mode is 'include'.")
+        "when the request's credentials mode is 'include'."
+    )
 
 
 def test_check_json_is_a_document_for_scripts(config: str, capsys: pytest.CaptureFixture[str]) -> None:
@@ -186,8 +218,9 @@ def test_check_json_is_a_document_for_scripts(config: str, capsys: pytest.Captur
     assert (report["browser_error"], report["fix"]) == (None, None)
 
 
-def test_check_reads_the_environment_and_names_it(config: str, capsys: pytest.CaptureFixture[str],
-                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_check_reads_the_environment_and_names_it(
+    config: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("WSGI_CORS_MAX_AGE", "30")
     status, out, _ = run(capsys, "check", "--config", config, "--origin", ORIGIN, "--method", "PUT", "/api/items")
     assert out.startswith("Policy:  cors.toml + WSGI_CORS_MAX_AGE\n")
@@ -195,8 +228,17 @@ def test_check_reads_the_environment_and_names_it(config: str, capsys: pytest.Ca
 
 
 def test_option_flags_override_the_file(config: str, capsys: pytest.CaptureFixture[str]) -> None:
-    status, out, _ = run(capsys, "check", "--config", config, "--origins", "https://a.example,https://b.example",
-                         "--origin", "https://b.example", "/api/items")
+    status, out, _ = run(
+        capsys,
+        "check",
+        "--config",
+        config,
+        "--origins",
+        "https://a.example,https://b.example",
+        "--origin",
+        "https://b.example",
+        "/api/items",
+    )
     assert status == 0
     assert out.startswith("Policy:  cors.toml + option flags\n")
 
@@ -206,13 +248,15 @@ def test_without_any_configuration_check_says_the_defaults_apply(capsys: pytest.
     assert (status, out.splitlines()[0]) == (0, "Policy:  defaults (no --config, no WSGI_CORS_* variables, no option flags)")
 
 
-def test_an_invalid_configuration_is_a_usage_error_listing_the_problems(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_an_invalid_configuration_is_a_usage_error_listing_the_problems(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     (tmp_path / "bad.toml").write_text('origins = ["app.example.com"]\n')
     status, out, err = run(capsys, "check", "--config", str(tmp_path / "bad.toml"), "--origin", ORIGIN, "/")
     assert (status, out) == (2, "")
     assert err == textwrap.dedent(f"""\
         error: invalid CORS configuration (1 problem):
-          {tmp_path / 'bad.toml'}, line 1: origins[0] = 'app.example.com'
+          {tmp_path / "bad.toml"}, line 1: origins[0] = 'app.example.com'
             problem: an origin needs a scheme ('https://' or 'http://') (wsgi_cors.E022)
             fix:     write 'https://app.example.com'
         """)
@@ -257,17 +301,20 @@ def test_lint_a_valid_file(config: str, capsys: pytest.CaptureFixture[str]) -> N
     assert run(capsys, "lint", config) == (0, "cors.toml: valid; 2 rules in precedence order: /public/*, /api/*\n", "")
 
 
-def test_lint_prints_every_problem_with_its_fix(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                capsys: pytest.CaptureFixture[str]) -> None:
+def test_lint_prints_every_problem_with_its_fix(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.chdir(tmp_path)
-    (tmp_path / "bad.toml").write_text(textwrap.dedent("""\
+    (tmp_path / "bad.toml").write_text(
+        textwrap.dedent("""\
         origins = ["https://app.example.com/"]
         supports_credential = true
 
         [[resources]]
         path = "/api/*"
         max_age = "ten minutes"
-    """))
+    """)
+    )
     status, out, _ = run(capsys, "lint", "bad.toml")
     assert status == 1
     assert out == textwrap.dedent("""\
@@ -289,8 +336,9 @@ def test_lint_ignores_the_environment(config: str, capsys: pytest.CaptureFixture
     assert run(capsys, "lint", config)[0] == 0
 
 
-def test_lint_shows_warnings_and_fails_on_them_only_when_strict(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                                capsys: pytest.CaptureFixture[str]) -> None:
+def test_lint_shows_warnings_and_fails_on_them_only_when_strict(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.chdir(tmp_path)
     (tmp_path / "cors.toml").write_text('origins = "https://app.example.com"\nmax_age = 86400\n')
     status, out, _ = run(capsys, "lint", "cors.toml")
@@ -304,13 +352,18 @@ def test_lint_a_missing_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, ca
     monkeypatch.chdir(tmp_path)
     status, out, _ = run(capsys, "lint", "missing.toml")
     assert status == 1
-    assert "  config file = 'missing.toml'\n    problem: cannot read the configuration file (No such file or directory) (wsgi_cors.E033)" in out
+    assert (
+        "  config file = 'missing.toml'\n    problem: cannot read the configuration file (No such file or directory) (wsgi_cors.E033)"
+        in out
+    )
 
 
-def test_lint_shows_values_as_the_toml_file_wrote_them(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                       capsys: pytest.CaptureFixture[str]) -> None:
+def test_lint_shows_values_as_the_toml_file_wrote_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.chdir(tmp_path)
-    (tmp_path / "cors.toml").write_text(textwrap.dedent("""\
+    (tmp_path / "cors.toml").write_text(
+        textwrap.dedent("""\
         origins = ["https://app.example.com"]
         send_wildcard = true
 
@@ -318,7 +371,8 @@ def test_lint_shows_values_as_the_toml_file_wrote_them(tmp_path: Path, monkeypat
         path = "/api/*"
         supports_credentials = "it's"
         allow_headers = ["X-Api-Key", false]
-    """))
+    """)
+    )
     status, out, _ = run(capsys, "lint", "cors.toml")
     assert status == 1
     assert "  cors.toml, line 6: resources['/api/*'].supports_credentials = \"it's\"\n" in out
@@ -326,8 +380,9 @@ def test_lint_shows_values_as_the_toml_file_wrote_them(tmp_path: Path, monkeypat
     assert "= True" not in out and "= False" not in out
 
 
-def test_lint_warnings_show_toml_booleans(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                          capsys: pytest.CaptureFixture[str]) -> None:
+def test_lint_warnings_show_toml_booleans(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.chdir(tmp_path)
     (tmp_path / "cors.toml").write_text('origins = ["https://app.example.com"]\nsend_wildcard = true\n')
     status, out, _ = run(capsys, "lint", "cors.toml")
@@ -336,20 +391,23 @@ def test_lint_warnings_show_toml_booleans(tmp_path: Path, monkeypatch: pytest.Mo
     assert "True" not in out
 
 
-def test_lint_a_toml_syntax_error_names_the_line_and_column(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                            capsys: pytest.CaptureFixture[str]) -> None:
+def test_lint_a_toml_syntax_error_names_the_line_and_column(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.chdir(tmp_path)
     (tmp_path / "syntax.toml").write_text('origins = ["https://app.example.com",\n')
     status, out, _ = run(capsys, "lint", "syntax.toml")
     assert status == 1
     assert out.splitlines()[1:3] == [
         "  syntax.toml, line 1, column 38 = 'origins = [\"https://app.example.com\",'",
-        "    problem: not valid TOML: Invalid value at the end of the file (wsgi_cors.E035)"]
+        "    problem: not valid TOML: Invalid value at the end of the file (wsgi_cors.E035)",
+    ]
     assert "None" not in out
 
 
-def test_a_value_that_was_never_written_is_not_shown_as_none(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                             capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_value_that_was_never_written_is_not_shown_as_none(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.chdir(tmp_path)
     (tmp_path / "cors.toml").write_text('[[resources]]\norigins = "*"\n')
     out = run(capsys, "lint", "cors.toml")[1]
@@ -360,7 +418,8 @@ def test_a_value_that_was_never_written_is_not_shown_as_none(tmp_path: Path, mon
 
 
 def test_serve_runs_the_wrapped_app_on_werkzeug_and_prints_the_policy(
-        config: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    config: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     import werkzeug.serving
 
     calls: list[tuple[Any, ...]] = []
@@ -371,8 +430,9 @@ def test_serve_runs_the_wrapped_app_on_werkzeug_and_prints_the_policy(
     assert (status, host, port, kwargs) == (0, "127.0.0.1", 8000, {"use_reloader": False, "use_debugger": False})
     assert isinstance(app, CORSMiddleware) and app.app.__name__ == "hello"
     header, _, policy_text = out.partition("\n\n")
-    assert header == ("wsgi-cors: serving examples.plain_app:hello at http://127.0.0.1:8000/ with CORS\n"
-                      "policy from cors.toml, in effect:")
+    assert header == (
+        "wsgi-cors: serving examples.plain_app:hello at http://127.0.0.1:8000/ with CORS\npolicy from cors.toml, in effect:"
+    )
     (tmp_path / "printed.toml").write_text(policy_text)
     assert load_policy(tmp_path / "printed.toml", environ={}).describe() == app.policy.describe()
 
@@ -384,8 +444,7 @@ def test_serve_names_an_app_it_cannot_import(capsys: pytest.CaptureFixture[str])
 
 
 def test_serve_really_serves() -> None:
-    command = [sys.executable, "-m", "wsgi_cors", "serve", "examples.plain_app:hello", "--port", "{port}",
-               "--origins", ORIGIN]
+    command = [sys.executable, "-m", "wsgi_cors", "serve", "examples.plain_app:hello", "--port", "{port}", "--origins", ORIGIN]
     with running_server(command, cwd=ROOT) as base:
         status, headers = fetch(base + "/api/hello", headers={"Origin": ORIGIN})
     assert status == 200 and headers["Access-Control-Allow-Origin"] == ORIGIN
@@ -396,27 +455,34 @@ def test_serve_logs_the_reason_of_a_refused_request_to_stderr(tmp_path: Path) ->
     command = [sys.executable, "-m", "wsgi_cors", "serve", "examples.plain_app:hello", "--port", "{port}", "--origins", ORIGIN]
     stderr = tmp_path / "stderr.txt"
     with running_server(command, cwd=ROOT, stderr=stderr) as base:
-        status, _ = fetch(base + "/api/hello", "OPTIONS", {"Origin": "https://evil.example", "Access-Control-Request-Method": "PUT"})
+        status, _ = fetch(
+            base + "/api/hello", "OPTIONS", {"Origin": "https://evil.example", "Access-Control-Request-Method": "PUT"}
+        )
     log = stderr.read_text()
     assert status == 403
-    assert (" INFO wsgi_cors: CORS preflight request rejected [origin-not-allowed]: origin 'https://evil.example' is not "
-            "allowed by rule '/*' (origin='https://evil.example' method='OPTIONS' path='/api/hello')\n") in log, log
+    assert (
+        " INFO wsgi_cors: CORS preflight request rejected [origin-not-allowed]: origin 'https://evil.example' is not "
+        "allowed by rule '/*' (origin='https://evil.example' method='OPTIONS' path='/api/hello')\n"
+    ) in log, log
 
 
 def test_serve_keeps_the_logging_the_application_configured(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     import logging
 
     import werkzeug.serving
 
-    (tmp_path / "logged_app.py").write_text(textwrap.dedent("""\
+    (tmp_path / "logged_app.py").write_text(
+        textwrap.dedent("""\
         import logging
         logging.getLogger("wsgi_cors").setLevel(logging.WARNING)  # the application's choice: no INFO lines
 
         def app(environ, start_response):
             start_response("200 OK", [])
             return [b""]
-    """))
+    """)
+    )
     monkeypatch.chdir(tmp_path)
     monkeypatch.syspath_prepend(str(tmp_path))
     monkeypatch.setattr(werkzeug.serving, "run_simple", lambda *args, **kwargs: None)
@@ -437,9 +503,11 @@ def test_help_lists_the_three_commands(capsys: pytest.CaptureFixture[str]) -> No
     assert exited.value.code == 0
     assert out.startswith("usage: wsgi-cors [-h] COMMAND ...\n")
     words = " ".join(out.split())  # independent of the terminal width argparse wraps to
-    for line in ["serve serve a WSGI application with CORS on Werkzeug's development server",
-                 "check simulate a browser request and say whether CORS lets it through, and why",
-                 "lint validate a configuration file and print every problem with its fix"]:
+    for line in [
+        "serve serve a WSGI application with CORS on Werkzeug's development server",
+        "check simulate a browser request and say whether CORS lets it through, and why",
+        "lint validate a configuration file and print every problem with its fix",
+    ]:
         assert line in words
 
 
@@ -467,8 +535,14 @@ def test_a_missing_command_is_a_usage_error(capsys: pytest.CaptureFixture[str]) 
 
 
 def test_python_dash_m_runs_the_command() -> None:
-    result = subprocess.run([sys.executable, "-m", "wsgi_cors", "check", "--origin", ORIGIN, "--json", "/"],
-                            capture_output=True, text=True, cwd=ROOT, env=clean_environment(), timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "wsgi_cors", "check", "--origin", ORIGIN, "--json", "/"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=clean_environment(),
+        timeout=60,
+    )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["allowed"] is True
 

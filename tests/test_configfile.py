@@ -59,12 +59,15 @@ def only_problem(*args: Any, **kwargs: Any) -> ConfigProblem:
 
 
 def test_top_level_keys_are_the_keyword_options(tmp_path: Path) -> None:
-    path = write(tmp_path, """
+    path = write(
+        tmp_path,
+        """
         origins = ["https://app.example.com", "https://*.example.org"]
         supports_credentials = true
         max_age = 600
         expose_headers = "X-Total-Count"
-    """)
+    """,
+    )
     assert load_options(path, environ={}) == {
         "origins": ["https://app.example.com", "https://*.example.org"],
         "supports_credentials": True,
@@ -74,7 +77,9 @@ def test_top_level_keys_are_the_keyword_options(tmp_path: Path) -> None:
 
 
 def test_each_resources_table_is_a_path_rule_in_file_order(tmp_path: Path) -> None:
-    path = write(tmp_path, """
+    path = write(
+        tmp_path,
+        """
         origins = "https://app.example.com"
 
         [[resources]]
@@ -84,7 +89,8 @@ def test_each_resources_table_is_a_path_rule_in_file_order(tmp_path: Path) -> No
         [[resources]]
         path = "/api/*"
         supports_credentials = true
-    """)
+    """,
+    )
     options = load_options(path, environ={})
     assert list(options["resources"].items()) == [
         ("/public/*", {"origins": "*"}),
@@ -93,13 +99,16 @@ def test_each_resources_table_is_a_path_rule_in_file_order(tmp_path: Path) -> No
 
 
 def test_rules_from_a_file_behave_like_the_same_keyword_options(tmp_path: Path) -> None:
-    path = write(tmp_path, """
+    path = write(
+        tmp_path,
+        """
         origins = ["https://app.example.com"]
 
         [[resources]]
         path = "/api/*"
         methods = ["GET", "PUT"]
-    """)
+    """,
+    )
     from_file = load_policy(path, environ={})
     from_code = CORSPolicy(origins=[ORIGIN], resources={"/api/*": {"methods": ["GET", "PUT"]}})
     assert from_file.describe() == from_code.describe()
@@ -123,17 +132,22 @@ def test_max_age_is_an_integer_or_a_digit_string(tmp_path: Path, text: str, valu
 
 
 def test_an_unknown_key_names_the_file_and_line_and_the_near_name(tmp_path: Path) -> None:
-    path = write(tmp_path, """
+    path = write(
+        tmp_path,
+        """
         # CORS for the API
         orgins = ["https://app.example.com"]
-    """)
+    """,
+    )
     problem = only_problem(path)
     assert problem.where == f"{path}, line 2: orgins"
     assert (problem.code, problem.location.option, problem.fix) == (codes.UNKNOWN_OPTION.code, "orgins", "did you mean origins=?")
 
 
 def test_a_bad_option_inside_a_resources_table_names_its_line(tmp_path: Path) -> None:
-    path = write(tmp_path, """
+    path = write(
+        tmp_path,
+        """
         origins = "https://app.example.com"
 
         [[resources]]
@@ -142,7 +156,8 @@ def test_a_bad_option_inside_a_resources_table_names_its_line(tmp_path: Path) ->
         [[resources]]
         path = "/api/*"
         methods = ["GET", "TRACE"]
-    """)
+    """,
+    )
     problem = only_problem(path)
     assert problem.where == f"{path}, line 8: resources['/api/*'].methods[1]"
     assert (problem.code, problem.location) == (codes.FORBIDDEN_METHOD.code, Location("methods", "/api/*", 1, f"{path}, line 8"))
@@ -150,12 +165,15 @@ def test_a_bad_option_inside_a_resources_table_names_its_line(tmp_path: Path) ->
 
 
 def test_a_bad_item_of_a_multi_line_array_names_the_item_line(tmp_path: Path) -> None:
-    path = write(tmp_path, """
+    path = write(
+        tmp_path,
+        """
         origins = [
             "https://app.example.com",
             "localhost:3000",
         ]
-    """)
+    """,
+    )
     problem = only_problem(path)
     assert problem.where == f"{path}, line 3: origins[1]"
     assert problem.code == codes.ORIGIN_WITHOUT_SCHEME.code
@@ -163,13 +181,19 @@ def test_a_bad_item_of_a_multi_line_array_names_the_item_line(tmp_path: Path) ->
 
 
 def test_every_problem_in_file_and_environment_is_reported_at_once(tmp_path: Path) -> None:
-    path = write(tmp_path, """
+    path = write(
+        tmp_path,
+        """
         origins = ["localhost:3000"]
         max_age = -1
-    """)
+    """,
+    )
     found = problems_of(path, environ={"WSGI_CORS_SEND_WILDCARD": "maybe"})
     assert [problem.code for problem in found] == [
-        codes.VARIABLE_NOT_BOOLEAN.code, codes.ORIGIN_WITHOUT_SCHEME.code, codes.NEGATIVE_MAX_AGE.code]
+        codes.VARIABLE_NOT_BOOLEAN.code,
+        codes.ORIGIN_WITHOUT_SCHEME.code,
+        codes.NEGATIVE_MAX_AGE.code,
+    ]
     assert [problem.where for problem in found] == [
         "environment variable WSGI_CORS_SEND_WILDCARD",
         f"{path}, line 1: origins[0]",
@@ -178,10 +202,13 @@ def test_every_problem_in_file_and_environment_is_reported_at_once(tmp_path: Pat
 
 
 def test_a_resources_table_without_path_is_an_error(tmp_path: Path) -> None:
-    path = write(tmp_path, """
+    path = write(
+        tmp_path,
+        """
         [[resources]]
         origins = "*"
-    """)
+    """,
+    )
     problem = only_problem(path)
     assert problem.where == f"{path}, line 1: resources[0].path"
     assert problem.code == codes.RULE_WITHOUT_PATH.code
@@ -189,14 +216,17 @@ def test_a_resources_table_without_path_is_an_error(tmp_path: Path) -> None:
 
 
 def test_two_tables_for_the_same_path_are_an_error(tmp_path: Path) -> None:
-    path = write(tmp_path, """
+    path = write(
+        tmp_path,
+        """
         [[resources]]
         path = "/api/*"
 
         [[resources]]
         path = "/api/*"
         max_age = 60
-    """)
+    """,
+    )
     problem = only_problem(path)
     assert problem.where == f"{path}, line 5: resources['/api/*']"
     assert problem.code == codes.DUPLICATE_RULE.code
@@ -204,10 +234,13 @@ def test_two_tables_for_the_same_path_are_an_error(tmp_path: Path) -> None:
 
 
 def test_a_table_of_tables_for_resources_is_refused_with_the_array_form_as_fix(tmp_path: Path) -> None:
-    path = write(tmp_path, """
+    path = write(
+        tmp_path,
+        """
         [resources."/api/*"]
         origins = "*"
-    """)
+    """,
+    )
     problem = only_problem(path)
     assert problem.where == f"{path}, line 1: resources"
     assert problem.code == codes.RESOURCES_TABLE.code
@@ -215,10 +248,13 @@ def test_a_table_of_tables_for_resources_is_refused_with_the_array_form_as_fix(t
 
 
 def test_a_toml_syntax_error_names_the_line(tmp_path: Path) -> None:
-    path = write(tmp_path, """
+    path = write(
+        tmp_path,
+        """
         origins = ["https://app.example.com"
         max_age = 600
-    """)
+    """,
+    )
     problem = only_problem(path)
     assert problem.where == f"{path}, line 2, column 1"
     assert problem.value == "max_age = 600"
@@ -228,13 +264,19 @@ def test_a_toml_syntax_error_names_the_line(tmp_path: Path) -> None:
 
 def test_a_file_ending_inside_a_value_names_the_end_of_its_last_line(tmp_path: Path) -> None:
     """tomllib says "(at end of document)" here, with no line: the error still names the line and column."""
-    path = write(tmp_path, """
+    path = write(
+        tmp_path,
+        """
         origins = [
           "https://app.example.com",
-    """)
+    """,
+    )
     problem = only_problem(path)
     assert (problem.code, problem.where, problem.value) == (
-        codes.INVALID_TOML.code, f"{path}, line 2, column 29", '  "https://app.example.com",')
+        codes.INVALID_TOML.code,
+        f"{path}, line 2, column 29",
+        '  "https://app.example.com",',
+    )
     assert "line 2, column 29" in problem.fix
 
 
@@ -252,10 +294,13 @@ def test_a_file_that_is_not_utf8_is_an_error(tmp_path: Path) -> None:
 
 
 def test_warnings_name_the_file_and_line(tmp_path: Path) -> None:
-    path = write(tmp_path, """
+    path = write(
+        tmp_path,
+        """
         origins = "https://app.example.com"
         max_age = 86400
-    """)
+    """,
+    )
     with pytest.warns(CORSConfigWarning, match=rf"^{path}, line 2: max_age=86400: ") as caught:
         load_policy(path, environ={})
     problem = caught[0].message.problem  # type: ignore[union-attr]
@@ -263,13 +308,16 @@ def test_warnings_name_the_file_and_line(tmp_path: Path) -> None:
 
 
 def test_a_shadowed_rule_warning_names_the_line_of_the_rule_that_never_matches(tmp_path: Path) -> None:
-    path = write(tmp_path, """
+    path = write(
+        tmp_path,
+        """
         [[resources]]
         path = "/api/.*"
 
         [[resources]]
         path = "/api/(a|b)"
-    """)
+    """,
+    )
     with pytest.warns(ShadowedRuleWarning, match=rf"^{path}, line 4: resources\['/api/\(a\|b\)'\]") as caught:
         load_policy(path, environ={})
     problem = caught[0].message.problem  # type: ignore[union-attr]
@@ -289,8 +337,9 @@ def test_load_options_leaves_warnings_to_the_policy_built_from_them(tmp_path: Pa
 
 
 def test_list_variables_are_comma_separated() -> None:
-    options = load_options(environ={"WSGI_CORS_ORIGINS": "https://a.example.com, https://b.example.com",
-                                    "WSGI_CORS_EXPOSE_HEADERS": "X-Total-Count"})
+    options = load_options(
+        environ={"WSGI_CORS_ORIGINS": "https://a.example.com, https://b.example.com", "WSGI_CORS_EXPOSE_HEADERS": "X-Total-Count"}
+    )
     assert options == {"origins": ["https://a.example.com", "https://b.example.com"], "expose_headers": "X-Total-Count"}
 
 
@@ -300,8 +349,9 @@ def test_a_single_star_keeps_its_meaning_of_any() -> None:
     assert ("Access-Control-Allow-Methods", "PURGE") in decision.headers
 
 
-@pytest.mark.parametrize(("text", "value"), [("true", True), ("1", True), ("YES", True),
-                                             ("false", False), ("0", False), ("no", False)])
+@pytest.mark.parametrize(
+    ("text", "value"), [("true", True), ("1", True), ("YES", True), ("false", False), ("0", False), ("no", False)]
+)
 def test_boolean_variables_accept_the_usual_spellings(text: str, value: bool) -> None:
     options = load_options(environ={"WSGI_CORS_ORIGINS": ORIGIN, "WSGI_CORS_SUPPORTS_CREDENTIALS": text})
     assert options["supports_credentials"] is value
@@ -309,14 +359,20 @@ def test_boolean_variables_accept_the_usual_spellings(text: str, value: bool) ->
 
 def test_a_boolean_variable_with_another_value_is_an_error_naming_it() -> None:
     problem = only_problem(environ={"WSGI_CORS_SUPPORTS_CREDENTIALS": "enabled"})
-    assert (problem.code, problem.where) == (codes.VARIABLE_NOT_BOOLEAN.code, "environment variable WSGI_CORS_SUPPORTS_CREDENTIALS")
-    assert problem.fix == ("write WSGI_CORS_SUPPORTS_CREDENTIALS=true or WSGI_CORS_SUPPORTS_CREDENTIALS=false "
-                           "(1/0 and yes/no work too)")
+    assert (problem.code, problem.where) == (
+        codes.VARIABLE_NOT_BOOLEAN.code,
+        "environment variable WSGI_CORS_SUPPORTS_CREDENTIALS",
+    )
+    assert problem.fix == (
+        "write WSGI_CORS_SUPPORTS_CREDENTIALS=true or WSGI_CORS_SUPPORTS_CREDENTIALS=false (1/0 and yes/no work too)"
+    )
 
 
 def test_integer_variables_become_ints() -> None:
     assert load_options(environ={"WSGI_CORS_PREFLIGHT_STATUS": "204", "WSGI_CORS_MAX_AGE": "600"}) == {
-        "preflight_status": 204, "max_age": 600}
+        "preflight_status": 204,
+        "max_age": 600,
+    }
 
 
 def test_a_bad_value_keeps_the_validators_explanation_and_names_the_variable() -> None:
@@ -329,7 +385,10 @@ def test_a_bad_value_keeps_the_validators_explanation_and_names_the_variable() -
 def test_an_unknown_variable_suggests_the_near_one() -> None:
     problem = only_problem(environ={"WSGI_CORS_ORIGIN": ORIGIN})
     assert (problem.code, problem.where, problem.fix) == (
-        codes.UNKNOWN_VARIABLE.code, "environment variable WSGI_CORS_ORIGIN", "did you mean WSGI_CORS_ORIGINS?")
+        codes.UNKNOWN_VARIABLE.code,
+        "environment variable WSGI_CORS_ORIGIN",
+        "did you mean WSGI_CORS_ORIGINS?",
+    )
 
 
 def test_an_empty_variable_is_an_error_rather_than_a_silent_default() -> None:
@@ -367,13 +426,19 @@ def test_a_missing_wsgi_cors_config_file_names_the_variable(tmp_path: Path) -> N
 
 
 def test_variables_override_the_file_and_keywords_override_both(tmp_path: Path) -> None:
-    path = write(tmp_path, """
+    path = write(
+        tmp_path,
+        """
         origins = "https://file.example.com"
         max_age = 10
         expose_headers = "X-From-File"
-    """)
-    options = load_options(path, environ={"WSGI_CORS_MAX_AGE": "20", "WSGI_CORS_ORIGINS": "https://env.example.com"},
-                           overrides={"origins": "https://code.example.com"})
+    """,
+    )
+    options = load_options(
+        path,
+        environ={"WSGI_CORS_MAX_AGE": "20", "WSGI_CORS_ORIGINS": "https://env.example.com"},
+        overrides={"origins": "https://code.example.com"},
+    )
     assert options == {"origins": "https://code.example.com", "max_age": 20, "expose_headers": "X-From-File"}
 
 
@@ -393,8 +458,11 @@ def test_sources_list_what_the_configuration_came_from(tmp_path: Path) -> None:
 
 
 def test_a_described_policy_written_as_toml_loads_back_to_the_same_policy(tmp_path: Path) -> None:
-    policy = CORSPolicy(origins=[ORIGIN], max_age=600, resources={"/api/*": {"supports_credentials": True},
-                                                                  "/public/*": {"origins": "*", "send_wildcard": True}})
+    policy = CORSPolicy(
+        origins=[ORIGIN],
+        max_age=600,
+        resources={"/api/*": {"supports_credentials": True}, "/public/*": {"origins": "*", "send_wildcard": True}},
+    )
     path = write(tmp_path, dump_toml(policy.describe()))
     assert load_policy(path, environ={}).describe() == policy.describe()
 
@@ -460,7 +528,9 @@ def test_from_config_reports_the_file_and_line(tmp_path: Path) -> None:
 
 
 def test_a_public_suffix_wildcard_inside_a_resources_table_names_its_line_and_index(tmp_path: Path) -> None:
-    path = write(tmp_path, """
+    path = write(
+        tmp_path,
+        """
         origins = ["https://app.example.com"]
 
         [[resources]]
@@ -470,34 +540,41 @@ def test_a_public_suffix_wildcard_inside_a_resources_table_names_its_line_and_in
           "https://app.example.com",
           "https://*.co.uk",
         ]
-    """)
+    """,
+    )
     problem = only_problem(path)
     assert problem.code == codes.CREDENTIALS_PUBLIC_SUFFIX_WILDCARD.code
     assert problem.where == f"{path}, line 8: resources['/api/*'].origins[1]"
 
 
 def test_a_public_suffix_wildcard_a_rule_inherits_names_the_top_level_line(tmp_path: Path) -> None:
-    path = write(tmp_path, """
+    path = write(
+        tmp_path,
+        """
         origins = ["https://app.example.com", "https://*.github.io"]
 
         [[resources]]
         path = "/api/*"
         supports_credentials = true
-    """)
+    """,
+    )
     problem = only_problem(path)
     assert problem.code == codes.CREDENTIALS_PUBLIC_SUFFIX_WILDCARD.code
     assert problem.where == f"{path}, line 1: origins[1]"
 
 
 def test_an_unused_top_level_option_is_located_in_the_file(tmp_path: Path) -> None:
-    path = write(tmp_path, """
+    path = write(
+        tmp_path,
+        """
         origins = ["*"]
         supports_credentials = true
 
         [[resources]]
         path = "/api/*"
         origins = ["https://app.example.com"]
-    """)
+    """,
+    )
     with pytest.warns(CORSConfigWarning) as caught:
         load_policy(path, environ={})
     [problem] = [warning.message.problem for warning in caught]  # type: ignore[union-attr]

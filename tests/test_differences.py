@@ -13,6 +13,7 @@ from wsgi_cors._problems import CREDENTIALS_ANY_ORIGIN, CREDENTIALS_CATCH_ALL, C
 
 # Origin regexes match the whole origin ----------------------------------------------------
 
+
 @pytest.mark.parametrize("pattern", [r"https://app\.example\.com", re.compile(r"https://app\.example\.com")])
 def test_origin_regex_does_not_match_a_longer_origin(pattern: object) -> None:
     response = cors_client(origins=[pattern]).get("/", headers={"Origin": "https://app.example.com.evil.net"})
@@ -21,51 +22,80 @@ def test_origin_regex_does_not_match_a_longer_origin(pattern: object) -> None:
 
 # Safe wildcard patterns and predicates ----------------------------------------------------
 
+
 @pytest.mark.parametrize("origin", ["https://a.example.com", "https://a.b.example.com"])
 def test_subdomain_pattern_matches_one_or_more_whole_labels(origin: str) -> None:
-    assert cors_client(origins=["https://*.example.com"]).get("/", headers={"Origin": origin}).headers["Access-Control-Allow-Origin"] == origin
+    assert (
+        cors_client(origins=["https://*.example.com"]).get("/", headers={"Origin": origin}).headers["Access-Control-Allow-Origin"]
+        == origin
+    )
 
 
-@pytest.mark.parametrize("origin", ["https://evilexample.com", "https://example.com", "http://a.example.com",
-                                    "https://a.example.com:8443", "https://a.example.com.evil.net"])
+@pytest.mark.parametrize(
+    "origin",
+    [
+        "https://evilexample.com",
+        "https://example.com",
+        "http://a.example.com",
+        "https://a.example.com:8443",
+        "https://a.example.com.evil.net",
+    ],
+)
 def test_subdomain_pattern_rejects_everything_else(origin: str) -> None:
-    assert "Access-Control-Allow-Origin" not in cors_client(origins=["https://*.example.com"]).get("/", headers={"Origin": origin}).headers
+    assert (
+        "Access-Control-Allow-Origin"
+        not in cors_client(origins=["https://*.example.com"]).get("/", headers={"Origin": origin}).headers
+    )
 
 
 @pytest.mark.parametrize("origin", ["http://localhost", "http://localhost:3000", "http://localhost:65535"])
 def test_port_wildcard_matches_any_port(origin: str) -> None:
-    assert cors_client(origins=["http://localhost:*"]).get("/", headers={"Origin": origin}).headers["Access-Control-Allow-Origin"] == origin
+    assert (
+        cors_client(origins=["http://localhost:*"]).get("/", headers={"Origin": origin}).headers["Access-Control-Allow-Origin"]
+        == origin
+    )
 
 
 @pytest.mark.parametrize("origin", ["https://localhost:3000", "http://localhost.evil.net:3000", "http://127.0.0.1:3000"])
 def test_port_wildcard_keeps_scheme_and_host(origin: str) -> None:
-    assert "Access-Control-Allow-Origin" not in cors_client(origins=["http://localhost:*"]).get("/", headers={"Origin": origin}).headers
+    assert (
+        "Access-Control-Allow-Origin"
+        not in cors_client(origins=["http://localhost:*"]).get("/", headers={"Origin": origin}).headers
+    )
 
 
 def test_subdomain_and_port_wildcards_combine() -> None:
     client = cors_client(origins=["https://*.example.com:*"])
-    assert client.get("/", headers={"Origin": "https://a.example.com:8443"}).headers["Access-Control-Allow-Origin"] == "https://a.example.com:8443"
+    assert (
+        client.get("/", headers={"Origin": "https://a.example.com:8443"}).headers["Access-Control-Allow-Origin"]
+        == "https://a.example.com:8443"
+    )
 
 
 def test_origins_may_be_a_predicate() -> None:
     client = cors_client(origins=lambda origin: origin == "https://tenant.example")
-    assert client.get("/", headers={"Origin": "https://tenant.example"}).headers["Access-Control-Allow-Origin"] == "https://tenant.example"
+    assert (
+        client.get("/", headers={"Origin": "https://tenant.example"}).headers["Access-Control-Allow-Origin"]
+        == "https://tenant.example"
+    )
 
 
 # Every origin with credentials is a configuration error ----------------------------------
+
 
 @pytest.mark.parametrize("origins", ["*", [".*"], [r"https?://.*"], [re.compile(".*")]])
 def test_any_origin_with_credentials_is_refused(origins: object) -> None:
     with pytest.raises(ConfigError) as raised:
         CORSPolicy(origins=origins, supports_credentials=True)
-    assert [problem.code for problem in raised.value.problems] in (
-        [CREDENTIALS_ANY_ORIGIN.code], [CREDENTIALS_CATCH_ALL.code])
+    assert [problem.code for problem in raised.value.problems] in ([CREDENTIALS_ANY_ORIGIN.code], [CREDENTIALS_CATCH_ALL.code])
 
 
 def test_the_flask_cors_default_with_credentials_is_refused() -> None:
     with pytest.raises(ConfigError) as raised:
         CORSPolicy(supports_credentials=True)
-    assert [(problem.code, problem.location) for problem in raised.value.problems] == [(CREDENTIALS_ANY_ORIGIN.code, Location("origins"))]
+    assert [(problem.code, problem.location) for problem in raised.value.problems] == [
+        (CREDENTIALS_ANY_ORIGIN.code, Location("origins"))
+    ]
 
 
 def test_expose_star_with_credentials_is_refused() -> None:
@@ -80,8 +110,17 @@ def test_a_specific_regex_with_credentials_is_fine() -> None:
 
 # null only when listed -------------------------------------------------------------------
 
-@pytest.mark.parametrize("options", [{}, {"send_wildcard": True}, {"origins": [".*"]}, {"origins": ["https://*.example.com", r".*ll"]},
-                                     {"origins": [lambda origin: True]}])
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {},
+        {"send_wildcard": True},
+        {"origins": [".*"]},
+        {"origins": ["https://*.example.com", r".*ll"]},
+        {"origins": [lambda origin: True]},
+    ],
+)
 def test_null_is_never_admitted_by_a_wildcard_pattern_or_predicate(options: dict[str, object]) -> None:
     response = cors_client(**options).get("/", headers={"Origin": "null"})
     assert "Access-Control-Allow-Origin" not in response.headers
@@ -94,9 +133,20 @@ def test_null_is_admitted_when_listed() -> None:
 
 # Malformed origins are never reflected ---------------------------------------------------
 
-@pytest.mark.parametrize("origin", ["https://a.example\r\nSet-Cookie: x=1", "https://a b.example", "https://a.example/path",
-                                    "https://bücher.example", "https://a.example\x00", "https://" + "a" * 400 + ".example",
-                                    "HTTPS://A.EXAMPLE", "a.example"])
+
+@pytest.mark.parametrize(
+    "origin",
+    [
+        "https://a.example\r\nSet-Cookie: x=1",
+        "https://a b.example",
+        "https://a.example/path",
+        "https://bücher.example",
+        "https://a.example\x00",
+        "https://" + "a" * 400 + ".example",
+        "HTTPS://A.EXAMPLE",
+        "a.example",
+    ],
+)
 def test_malformed_origin_is_not_allowed_even_with_star(origin: str) -> None:
     from wsgi_cors import CORSMiddleware
 
@@ -121,9 +171,16 @@ def test_malformed_origin_is_logged_escaped(caplog: pytest.LogCaptureFixture) ->
 
 # Exactly one ACAO; Vary merged and always present ----------------------------------------
 
+
 def test_the_apps_own_access_control_headers_are_replaced() -> None:
-    app = RecordingApp(headers=[("Content-Type", "text/plain"), ("Access-Control-Allow-Origin", "*"),
-                                ("access-control-allow-credentials", "true"), ("Access-Control-Expose-Headers", "X-Secret")])
+    app = RecordingApp(
+        headers=[
+            ("Content-Type", "text/plain"),
+            ("Access-Control-Allow-Origin", "*"),
+            ("access-control-allow-credentials", "true"),
+            ("Access-Control-Expose-Headers", "X-Secret"),
+        ]
+    )
     response = cors_client(app, origins=[ORIGIN]).get("/", headers={"Origin": ORIGIN})
     assert cors_headers(response) == [("Access-Control-Allow-Origin", ORIGIN), ("Vary", "Origin")]
 
@@ -160,6 +217,7 @@ def test_vary_origin_is_on_every_response_of_a_covered_path(headers: dict[str, s
 
 # Preflights are answered by the middleware -----------------------------------------------
 
+
 def test_an_allowed_preflight_never_reaches_the_app() -> None:
     app = RecordingApp(status="401 Unauthorized")
     response = preflight(cors_client(app, origins=[ORIGIN]))
@@ -188,6 +246,7 @@ def test_options_with_request_method_but_no_origin_is_not_a_preflight() -> None:
 
 # Path rules: the router's path, explicit precedence, shadowed rules reported -------------
 
+
 def test_path_rules_match_the_raw_path_not_a_decoded_one() -> None:
     """'/%70ublic' is routed as '/%70ublic' (the server decoded %25 once); it must not get the /public policy."""
     client = cors_client(resources={r"/public/.*": {"origins": "*", "send_wildcard": True}, r"/.*": {"origins": [ORIGIN]}})
@@ -208,7 +267,9 @@ def test_path_matching_is_case_sensitive() -> None:
 
 def test_the_rule_with_the_longer_literal_prefix_wins_whatever_the_order_or_length() -> None:
     """CVE-2024-6839: Flask-CORS sorted by pattern length, so a long permissive pattern could win."""
-    client = cors_client(resources={r"/.*/.*/.*/.*/.*": {"origins": "*", "send_wildcard": True}, r"/api/admin/.*": {"origins": [ORIGIN]}})
+    client = cors_client(
+        resources={r"/.*/.*/.*/.*/.*": {"origins": "*", "send_wildcard": True}, r"/api/admin/.*": {"origins": [ORIGIN]}}
+    )
     assert "Access-Control-Allow-Origin" not in client.get("/api/admin/a/b/c", headers={"Origin": "https://evil.example"}).headers
 
 
@@ -247,6 +308,7 @@ def test_private_network_access_is_off_by_default() -> None:
 
 
 # Bounded parsing of Access-Control-Request-Headers ---------------------------------------
+
 
 def test_a_huge_request_headers_list_is_refused_with_bounded_work_and_never_echoed() -> None:
     """Bounded work, measured deterministically as memory; its speed is the benchmark's acrh-10k workload."""

@@ -49,7 +49,7 @@ def test_every_link_into_the_repository_points_at_an_existing_file_and_heading(d
     broken = []
     for target in links(document):
         if target.startswith(REPOSITORY):
-            kind, _, rest = target[len(REPOSITORY):].partition("/")
+            kind, _, rest = target[len(REPOSITORY) :].partition("/")
             branch, _, path = rest.partition("/")
             if kind not in ("blob", "tree") or branch != "main" or not (ROOT / path.split("#")[0]).exists():
                 broken.append(target)
@@ -77,10 +77,14 @@ def test_the_readme_is_a_landing_page() -> None:
     assert len(lines) < 220, f"README.md has {len(lines)} lines: move the detail to a page under docs/"
     # The two commands for a fresh machine stay on the first screen, verbatim.
     first_screen = "\n".join(lines[:30])
-    assert ("python3 -m venv .venv && .venv/bin/pip install -q -e '.[examples]' && .venv/bin/python examples/flask_app.py"
-            in first_screen)
-    assert ("python3 -m venv .venv && .venv/bin/pip install -q -e '.[test,browser,fuzz]' && .venv/bin/python -m pytest"
-            in first_screen)
+    assert (
+        "python3 -m venv .venv && .venv/bin/pip install -q -e '.[examples]' && .venv/bin/python examples/flask_app.py"
+        in first_screen
+    )
+    assert (
+        "python3 -m venv .venv && .venv/bin/pip install -q -e '.[test,browser,fuzz]' && .venv/bin/python -m pytest"
+        in first_screen
+    )
     linked = {target.split("#")[0] for target in links(README) if target.startswith("docs/")}
     assert linked >= {page.relative_to(ROOT).as_posix() for page in PAGES}, "the README links to every docs page"
 
@@ -104,6 +108,12 @@ def test_the_differences_table_is_the_same_in_the_readme_and_the_migration_page(
 def test_the_site_builds_with_strict_checks(tmp_path: Path) -> None:
     """mkdocs --strict: every page in the nav, every docs-internal link and anchor resolving (as .ci/run builds it)."""
     mkdocs = shutil.which("mkdocs", path=str(Path(sys.executable).parent))
-    result = subprocess.run([str(mkdocs), "build", "--strict", "--site-dir", str(tmp_path / "site")], cwd=ROOT,
-                            capture_output=True, text=True, timeout=120, env={"NO_MKDOCS_2_WARNING": "1", "PATH": ""})
+    result = subprocess.run(
+        [str(mkdocs), "build", "--strict", "--site-dir", str(tmp_path / "site")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={"NO_MKDOCS_2_WARNING": "1", "PATH": ""},
+    )
     assert result.returncode == 0, result.stdout + result.stderr

@@ -68,15 +68,23 @@ REQUESTS = [
     ("GET", {}),
     ("GET", {"Origin": "https://evil.example"}),
     ("POST", {"Origin": ORIGIN}),
-    ("OPTIONS", {"Origin": ORIGIN, "Access-Control-Request-Method": "PUT", "Access-Control-Request-Headers": "content-type,x-api"}),
+    (
+        "OPTIONS",
+        {"Origin": ORIGIN, "Access-Control-Request-Method": "PUT", "Access-Control-Request-Headers": "content-type,x-api"},
+    ),
     ("OPTIONS", {"Origin": ORIGIN, "Access-Control-Request-Method": "PUT"}),
     ("OPTIONS", {"Origin": ORIGIN}),
 ]
 
 
-@pytest.mark.parametrize(("options", "request_"), list(itertools.product(CONFIGURATIONS, REQUESTS)),
-                         ids=[f"cfg{c}-req{r}" for c, r in itertools.product(range(len(CONFIGURATIONS)), range(len(REQUESTS)))])
-def test_access_control_headers_match_flask_cors_except_the_documented_difference(options: dict[str, Any], request_: tuple[str, dict[str, str]]) -> None:
+@pytest.mark.parametrize(
+    ("options", "request_"),
+    list(itertools.product(CONFIGURATIONS, REQUESTS)),
+    ids=[f"cfg{c}-req{r}" for c, r in itertools.product(range(len(CONFIGURATIONS)), range(len(REQUESTS)))],
+)
+def test_access_control_headers_match_flask_cors_except_the_documented_difference(
+    options: dict[str, Any], request_: tuple[str, dict[str, str]]
+) -> None:
     """Moving from CORS(app, **opts) to CORSMiddleware(app.wsgi_app, **opts) gives the same Access-Control-* headers.
 
     The one exception in this matrix (docs, Decisions: "No-Origin requests with always_send"): for a request
@@ -121,8 +129,10 @@ def test_preflights_are_answered_before_flask_auth_hooks_run() -> None:
         return None
 
     app.wsgi_app = CORSMiddleware(app.wsgi_app, origins=[ORIGIN])  # type: ignore[method-assign]
-    response = TestApp(app).options("/api/data", headers={"Origin": ORIGIN, "Access-Control-Request-Method": "PUT",
-                                                          "Access-Control-Request-Headers": "authorization"})
+    response = TestApp(app).options(
+        "/api/data",
+        headers={"Origin": ORIGIN, "Access-Control-Request-Method": "PUT", "Access-Control-Request-Headers": "authorization"},
+    )
     assert response.status_int == 200 and seen == []
     assert response.headers["Access-Control-Allow-Headers"] == "authorization"
 
@@ -148,7 +158,8 @@ def test_flask_head_requests_get_cors_headers() -> None:
 def test_flask_cors_settings_still_mean_the_same_with_automatic_options_false() -> None:
     """With automatic_options=False the preflight reaches Flask, whose automatic OPTIONS answer gets the CORS headers."""
     response = ours(origins=[ORIGIN], automatic_options=False).options(
-        "/api/data", headers={"Origin": ORIGIN, "Access-Control-Request-Method": "PUT"})
+        "/api/data", headers={"Origin": ORIGIN, "Access-Control-Request-Method": "PUT"}
+    )
     assert response.status_int == 200
     assert "PUT" in response.headers["Allow"]
     assert response.headers["Access-Control-Allow-Origin"] == ORIGIN

@@ -52,8 +52,9 @@ ALL_EXAMPLES = {
     "bottle": Example("examples.bottle_app", "app", "https://app.example.com", "/api/items"),
     "pyramid": Example("examples.pyramid_app", "app", "https://app.example.com", "/api/items"),
     "flask": Example("examples.flask_app", "app", "http://localhost:3000", "/api/items", json_post=False),
-    "plain": Example("examples.plain_app", "application", "https://shop.example.com", "/api/hello",
-                     page_path=None, json_post=False),
+    "plain": Example(
+        "examples.plain_app", "application", "https://shop.example.com", "/api/hello", page_path=None, json_post=False
+    ),
 }
 
 
@@ -66,8 +67,14 @@ EXAMPLES = examples()
 
 @pytest.mark.parametrize("example", EXAMPLES)
 def test_a_preflight_from_an_allowed_origin_is_answered_before_the_framework(example: Example) -> None:
-    response = example.client().options(example.api_path, headers={
-        "Origin": example.origin, "Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "content-type"})
+    response = example.client().options(
+        example.api_path,
+        headers={
+            "Origin": example.origin,
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "content-type",
+        },
+    )
     assert response.status_int == 200 and response.body == b""
     assert response.headers["Access-Control-Allow-Origin"] == example.origin
     assert response.headers["Access-Control-Allow-Headers"] == "content-type"
@@ -102,8 +109,9 @@ def test_a_request_from_another_origin_gets_the_answer_without_access(example: E
 
 @pytest.mark.parametrize("example", EXAMPLES)
 def test_a_preflight_from_another_origin_is_refused_with_403(example: Example) -> None:
-    response = example.client().options(example.api_path, headers={
-        "Origin": OTHER_ORIGIN, "Access-Control-Request-Method": "POST"}, status=403)
+    response = example.client().options(
+        example.api_path, headers={"Origin": OTHER_ORIGIN, "Access-Control-Request-Method": "POST"}, status=403
+    )
     assert not [name for name in response.headers if name.lower().startswith("access-control-")]
 
 
@@ -148,8 +156,14 @@ def running_server(command: Sequence[str], cwd: Path, probe_path: str = "/", std
     for _ in range(PORT_ATTEMPTS):
         port = free_port()
         log = stderr.open("w", encoding="utf-8") if stderr is not None else None
-        process = subprocess.Popen([part.format(port=port) for part in command], cwd=cwd, env=clean_environment(),
-                                   stdout=subprocess.PIPE, stderr=log or subprocess.STDOUT, text=True)
+        process = subprocess.Popen(
+            [part.format(port=port) for part in command],
+            cwd=cwd,
+            env=clean_environment(),
+            stdout=subprocess.PIPE,
+            stderr=log or subprocess.STDOUT,
+            text=True,
+        )
         try:
             base = f"http://127.0.0.1:{port}"
             if _wait_until_answering(process, base + probe_path):
@@ -203,23 +217,41 @@ def _gunicorn_options() -> list[str]:
     return ["--no-control-socket"] if hasattr(gunicorn.config, "ControlSocketDisable") else []
 
 
-GUNICORN_COMMAND = [sys.executable, "-m", "gunicorn", "--bind", "127.0.0.1:{port}", "--workers", "1",
-                    *_gunicorn_options(), 'wsgi_cors:wrap("myapp:app", config="cors.toml")']
+GUNICORN_COMMAND = [
+    sys.executable,
+    "-m",
+    "gunicorn",
+    "--bind",
+    "127.0.0.1:{port}",
+    "--workers",
+    "1",
+    *_gunicorn_options(),
+    'wsgi_cors:wrap("myapp:app", config="cors.toml")',
+]
 
 
 def test_gunicorn_serves_the_wrap_entrypoint_with_the_config_file() -> None:
     """The command of examples/gunicorn/README.md, on a free loopback port, answering a browser's two requests."""
     origin = "https://app.example.com"
     with running_server(GUNICORN_COMMAND, cwd=GUNICORN_EXAMPLE) as base:
-        status, headers = fetch(base + "/api/orders", "OPTIONS", {
-            "Origin": origin, "Access-Control-Request-Method": "PUT", "Access-Control-Request-Headers": "x-api-key"})
+        status, headers = fetch(
+            base + "/api/orders",
+            "OPTIONS",
+            {"Origin": origin, "Access-Control-Request-Method": "PUT", "Access-Control-Request-Headers": "x-api-key"},
+        )
         assert status == 200
         assert headers["Access-Control-Allow-Origin"] == origin
         assert headers["Access-Control-Allow-Credentials"] == "true"
         assert headers["Access-Control-Allow-Methods"] == "DELETE, GET, POST, PUT"
         assert headers["Access-Control-Allow-Headers"] == "x-api-key"
-        assert check_preflight(origin=origin, method="PUT", request_headers=["X-Api-Key"], credentials=True,
-                               status=status, headers=list(headers.items()))
+        assert check_preflight(
+            origin=origin,
+            method="PUT",
+            request_headers=["X-Api-Key"],
+            credentials=True,
+            status=status,
+            headers=list(headers.items()),
+        )
 
         status, headers = fetch(base + "/api/orders", headers={"Origin": origin})
         assert status == 200
@@ -239,9 +271,14 @@ def test_gunicorn_writes_the_reason_of_a_refusal_to_its_error_log(tmp_path: Path
     assert status == 403
     lines = [line for line in error_log.read_text(encoding="utf-8").splitlines() if "CORS preflight request rejected" in line]
     assert len(lines) == 1, error_log.read_text(encoding="utf-8")
-    assert re.fullmatch(r"\[[^]]+\] \[\d+\] \[INFO\] CORS preflight request rejected \[origin-not-allowed\]: "
-                        + re.escape(f"origin '{OTHER_ORIGIN}' is not allowed by rule '/api/*' "
-                                    f"(origin='{OTHER_ORIGIN}' method='OPTIONS' path='/api/orders')"), lines[0]), lines[0]
+    assert re.fullmatch(
+        r"\[[^]]+\] \[\d+\] \[INFO\] CORS preflight request rejected \[origin-not-allowed\]: "
+        + re.escape(
+            f"origin '{OTHER_ORIGIN}' is not allowed by rule '/api/*' "
+            f"(origin='{OTHER_ORIGIN}' method='OPTIONS' path='/api/orders')"
+        ),
+        lines[0],
+    ), lines[0]
 
 
 def test_the_gunicorn_readme_shows_the_logging_settings_of_gunicorn_conf_py() -> None:
@@ -254,12 +291,13 @@ def test_the_gunicorn_readme_shows_the_logging_settings_of_gunicorn_conf_py() ->
 
 def test_the_gunicorn_readme_shows_the_command_this_test_runs() -> None:
     readme = (GUNICORN_EXAMPLE / "README.md").read_text(encoding="utf-8")
-    assert "gunicorn --bind 127.0.0.1:8000 'wsgi_cors:wrap(\"myapp:app\", config=\"cors.toml\")'" in readme
+    assert 'gunicorn --bind 127.0.0.1:8000 \'wsgi_cors:wrap("myapp:app", config="cors.toml")\'' in readme
     assert GUNICORN_COMMAND[-1] == 'wsgi_cors:wrap("myapp:app", config="cors.toml")'
 
 
-def test_the_wsgi_cors_commands_of_the_gunicorn_readme_succeed(monkeypatch: pytest.MonkeyPatch,
-                                                                capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_wsgi_cors_commands_of_the_gunicorn_readme_succeed(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     from wsgi_cors._cli import main
 
     readme = (GUNICORN_EXAMPLE / "README.md").read_text(encoding="utf-8")

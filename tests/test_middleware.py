@@ -100,7 +100,11 @@ def test_exc_info_is_passed_through_to_the_server() -> None:
         seen.append((status, headers, exc_info))
         return lambda data: None
 
-    list(CORSMiddleware(failing_app, origins=[ORIGIN])({"REQUEST_METHOD": "GET", "PATH_INFO": "/", "HTTP_ORIGIN": ORIGIN}, start_response))
+    list(
+        CORSMiddleware(failing_app, origins=[ORIGIN])(
+            {"REQUEST_METHOD": "GET", "PATH_INFO": "/", "HTTP_ORIGIN": ORIGIN}, start_response
+        )
+    )
     assert seen[1][0] == "500 Internal Server Error"
     assert seen[1][2][0] is ValueError
     assert ("Access-Control-Allow-Origin", ORIGIN) in seen[1][1]
@@ -132,27 +136,34 @@ def test_intercept_exceptions_answers_500_with_cors_headers_and_logs_the_traceba
         raise RuntimeError("boom")
 
     response = TestApp(wsgiref.validate.validator(CORSMiddleware(broken, origins=[ORIGIN], intercept_exceptions=True))).get(
-        "/", headers={"Origin": ORIGIN}, status=500)
+        "/", headers={"Origin": ORIGIN}, status=500
+    )
     assert response.body == b"Internal Server Error"
     assert cors_headers(response) == [("Access-Control-Allow-Origin", ORIGIN), ("Vary", "Origin")]
     assert "RuntimeError: boom" in caplog.text
 
 
 def test_missing_path_info_is_the_root_path() -> None:
-    status, headers, _ = call(CORSMiddleware(RecordingApp(), resources={"/": {"origins": [ORIGIN]}}), PATH_INFO="", HTTP_ORIGIN=ORIGIN)
+    status, headers, _ = call(
+        CORSMiddleware(RecordingApp(), resources={"/": {"origins": [ORIGIN]}}), PATH_INFO="", HTTP_ORIGIN=ORIGIN
+    )
     assert ("Access-Control-Allow-Origin", ORIGIN) in headers
 
 
 def test_leading_slashes_are_collapsed_as_werkzeug_routes_them() -> None:
     """Flask routes '//api/x' to '/api/x'; the '/api' policy must apply, not a more permissive catch-all."""
-    middleware = CORSMiddleware(RecordingApp(), resources={r"/api/.*": {"origins": [ORIGIN]}, r"/.*": {"origins": "*", "send_wildcard": True}})
+    middleware = CORSMiddleware(
+        RecordingApp(), resources={r"/api/.*": {"origins": [ORIGIN]}, r"/.*": {"origins": "*", "send_wildcard": True}}
+    )
     _, headers, _ = call(middleware, PATH_INFO="//api/x", HTTP_ORIGIN="https://evil.example")
     assert headers == [("Content-Type", "text/plain"), ("Vary", "Origin")]
 
 
 def test_a_utf8_path_is_matched_as_the_router_decodes_it() -> None:
     path_info = "/café".encode().decode("latin-1")  # what a PEP 3333 server puts in PATH_INFO
-    status, headers, _ = call(CORSMiddleware(RecordingApp(), resources={"/café": {"origins": [ORIGIN]}}), PATH_INFO=path_info, HTTP_ORIGIN=ORIGIN)
+    status, headers, _ = call(
+        CORSMiddleware(RecordingApp(), resources={"/café": {"origins": [ORIGIN]}}), PATH_INFO=path_info, HTTP_ORIGIN=ORIGIN
+    )
     assert ("Access-Control-Allow-Origin", ORIGIN) in headers
 
 
@@ -191,19 +202,26 @@ def test_a_preflight_answer_passes_wsgiref_validate_for_200_and_204() -> None:
 
 def test_a_rejected_preflight_has_an_empty_text_body() -> None:
     response = preflight(cors_client(origins=[ORIGIN]), origin="https://evil.example", status=403)
-    assert (response.body, response.headers["Content-Type"], response.headers["Content-Length"]) == (b"", "text/plain; charset=utf-8", "0")
+    assert (response.body, response.headers["Content-Type"], response.headers["Content-Length"]) == (
+        b"",
+        "text/plain; charset=utf-8",
+        "0",
+    )
 
 
 # Logging -------------------------------------------------------------------------------------
 
+
 def test_a_rejection_is_logged_at_info_with_reason_origin_method_and_path(caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.INFO, logger="wsgi_cors")
     preflight(cors_client(origins=[ORIGIN]), "/api/items", origin="https://evil.example", status=403)
-    assert [(record.levelname, record.getMessage()) for record in caplog.records] == [(
-        "INFO",
-        "CORS preflight request rejected [origin-not-allowed]: origin 'https://evil.example' is not allowed by rule '/*' "
-        "(origin='https://evil.example' method='OPTIONS' path='/api/items')",
-    )]
+    assert [(record.levelname, record.getMessage()) for record in caplog.records] == [
+        (
+            "INFO",
+            "CORS preflight request rejected [origin-not-allowed]: origin 'https://evil.example' is not allowed by rule '/*' "
+            "(origin='https://evil.example' method='OPTIONS' path='/api/items')",
+        )
+    ]
 
 
 def test_nothing_is_logged_for_allowed_requests(caplog: pytest.LogCaptureFixture) -> None:
@@ -217,7 +235,11 @@ def test_nothing_is_logged_for_allowed_requests(caplog: pytest.LogCaptureFixture
 
 def test_log_lines_escape_request_values(caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.INFO, logger="wsgi_cors")
-    call(CORSMiddleware(RecordingApp(), origins=[ORIGIN]), HTTP_ORIGIN="https://e.example\n2026-01-01 CRITICAL forged", PATH_INFO="/a\r\nb")
+    call(
+        CORSMiddleware(RecordingApp(), origins=[ORIGIN]),
+        HTTP_ORIGIN="https://e.example\n2026-01-01 CRITICAL forged",
+        PATH_INFO="/a\r\nb",
+    )
     message = caplog.records[0].getMessage()
     assert "\n" not in message and "\r" not in message
     assert "forged" in message and "\\n" in message
@@ -225,9 +247,12 @@ def test_log_lines_escape_request_values(caplog: pytest.LogCaptureFixture) -> No
 
 # on_reject -----------------------------------------------------------------------------------
 
+
 def test_on_reject_receives_the_decision_and_environ() -> None:
     seen: list[tuple[Decision, str]] = []
-    middleware = CORSMiddleware(RecordingApp(), origins=[ORIGIN], on_reject=lambda decision, environ: seen.append((decision, environ["PATH_INFO"])))
+    middleware = CORSMiddleware(
+        RecordingApp(), origins=[ORIGIN], on_reject=lambda decision, environ: seen.append((decision, environ["PATH_INFO"]))
+    )
     call(middleware, HTTP_ORIGIN="https://evil.example", PATH_INFO="/x")
     call(middleware, HTTP_ORIGIN=ORIGIN)
     assert [(decision.reason, path) for decision, path in seen] == [("origin-not-allowed", "/x")]
@@ -242,6 +267,7 @@ def test_a_failing_on_reject_hook_does_not_break_the_request(caplog: pytest.LogC
 
 
 # reconfigure ---------------------------------------------------------------------------------
+
 
 def test_reconfigure_swaps_the_policy() -> None:
     middleware = CORSMiddleware(RecordingApp(), origins=[ORIGIN])
@@ -264,7 +290,10 @@ def test_reconfigure_under_concurrent_requests_never_mixes_two_policies() -> Non
     policy_a = CORSPolicy(origins=[ORIGIN], expose_headers=["X-A"])
     policy_b = CORSPolicy(origins=[ORIGIN], expose_headers=["X-B"], supports_credentials=True)
     middleware = CORSMiddleware(RecordingApp(), policy=policy_a)
-    allowed_sets = {tuple(policy_a.evaluate("GET", "/", origin=ORIGIN).headers), tuple(policy_b.evaluate("GET", "/", origin=ORIGIN).headers)}
+    allowed_sets = {
+        tuple(policy_a.evaluate("GET", "/", origin=ORIGIN).headers),
+        tuple(policy_b.evaluate("GET", "/", origin=ORIGIN).headers),
+    }
     failures: list[Any] = []
     seen: set[tuple[tuple[str, str], ...]] = set()
     swaps = 0

@@ -36,12 +36,16 @@ def readme_rows(header: str, page: str) -> list[str]:
 def test_the_readme_options_table_is_the_schema_rendered() -> None:
     expected = readme_table(OPTIONS)
     assert "\n".join(readme_rows("| option | default | meaning |", "options.md")) == expected, (
-        "docs/options.md's Options table differs from wsgi_cors/_options.py; the table should read:\n" + expected)
+        "docs/options.md's Options table differs from wsgi_cors/_options.py; the table should read:\n" + expected
+    )
 
 
 def test_the_configuration_file_table_lists_every_option() -> None:
-    keys = {re.match(r"\| `(\w+)`", row)[1] for row in readme_rows("| key | TOML value | environment variable | meaning (default) |", "configuration.md")[2:]
-            if re.match(r"\| `(\w+)`", row)}
+    keys = {
+        re.match(r"\| `(\w+)`", row)[1]
+        for row in readme_rows("| key | TOML value | environment variable | meaning (default) |", "configuration.md")[2:]
+        if re.match(r"\| `(\w+)`", row)
+    }
     assert keys - {"path"} == names(OPTIONS)
 
 
@@ -83,19 +87,29 @@ def test_every_rule_settings_field_comes_from_an_options_validator() -> None:
 
 # --- one more option is one entry --------------------------------------------------------------
 
-EXTRA = Option("reject_bots", ValueKind.BOOLEAN, False, Scope.RULE, check.boolean, "refuse requests from known bots",
-               "`False`", "refuse requests from known bots")
+EXTRA = Option(
+    "reject_bots",
+    ValueKind.BOOLEAN,
+    False,
+    Scope.RULE,
+    check.boolean,
+    "refuse requests from known bots",
+    "`False`",
+    "refuse requests from known bots",
+)
 EXTENDED = (*OPTIONS, EXTRA)
 
 
 def test_a_new_boolean_option_is_validated_and_described_per_rule_with_no_other_change() -> None:
-    settings = _config.build_settings({"reject_bots": True, "resources": {"/api/*": {"reject_bots": False}, "/*": {}}},
-                                      schema=EXTENDED)
+    settings = _config.build_settings(
+        {"reject_bots": True, "resources": {"/api/*": {"reject_bots": False}, "/*": {}}}, schema=EXTENDED
+    )
     assert {rule.text: rule.target.options["reject_bots"] for rule in settings.rules.ordered} == {"/api/*": False, "/*": True}
     with pytest.raises(ConfigError) as raised:
         _config.build_settings({"resources": {"/api/*": {"reject_bots": "yes"}}}, schema=EXTENDED)
     assert [(problem.code, problem.location) for problem in raised.value.problems] == [
-        (codes.NOT_BOOLEAN.code, Location("reject_bots", rule="/api/*"))]
+        (codes.NOT_BOOLEAN.code, Location("reject_bots", rule="/api/*"))
+    ]
     with pytest.raises(ConfigError):
         _config.build_settings({"reject_bots": True})  # unknown to the real schema
 
@@ -103,7 +117,8 @@ def test_a_new_boolean_option_is_validated_and_described_per_rule_with_no_other_
 def test_a_new_boolean_option_reads_from_the_environment_the_command_line_and_the_readme() -> None:
     problems: list = []
     assert _configfile._environment_options({"WSGI_CORS_REJECT_BOTS": "yes"}, problems, EXTENDED) == {
-        "reject_bots": ("WSGI_CORS_REJECT_BOTS", True)}
+        "reject_bots": ("WSGI_CORS_REJECT_BOTS", True)
+    }
     assert problems == []
     parser = argparse.ArgumentParser()
     _cli._add_policy_arguments(parser, EXTENDED)
@@ -112,9 +127,15 @@ def test_a_new_boolean_option_reads_from_the_environment_the_command_line_and_th
     assert defaults(EXTENDED)["reject_bots"] is False
 
 
-@pytest.mark.parametrize(("name", "text", "value"), [("max_age", "600", 600), ("max_age", "ten", "ten"), ("methods", "*", "*"),
-                                                     ("origins", "https://a.example, https://b.example",
-                                                      ["https://a.example", "https://b.example"]),
-                                                     ("vary_header", "No", False)])
+@pytest.mark.parametrize(
+    ("name", "text", "value"),
+    [
+        ("max_age", "600", 600),
+        ("max_age", "ten", "ten"),
+        ("methods", "*", "*"),
+        ("origins", "https://a.example, https://b.example", ["https://a.example", "https://b.example"]),
+        ("vary_header", "No", False),
+    ],
+)
 def test_text_becomes_a_value_by_the_options_kind(name: str, text: str, value: object) -> None:
     assert from_text(by_name()[name], text) == value

@@ -10,11 +10,15 @@ import pytest
 from tests.conftest import ORIGIN, RecordingApp, cors_client, cors_headers, preflight
 from wsgi_cors import MissingVaryWarning
 
-PREFLIGHT_VARY = ("Vary", "Origin, Access-Control-Request-Method, Access-Control-Request-Headers, Access-Control-Request-Private-Network")
+PREFLIGHT_VARY = (
+    "Vary",
+    "Origin, Access-Control-Request-Method, Access-Control-Request-Headers, Access-Control-Request-Private-Network",
+)
 DEFAULT_METHODS = "DELETE, GET, HEAD, OPTIONS, PATCH, POST, PUT"
 
 
 # --- origins ---------------------------------------------------------------------------------
+
 
 def test_default_origins_reflect_any_origin_without_credentials() -> None:
     response = cors_client().get("/", headers={"Origin": "https://anyone.example"})
@@ -46,24 +50,36 @@ def test_single_origin_string_works_like_a_list_of_one() -> None:
 
 def test_regex_string_origin_matches_the_whole_origin() -> None:
     client = cors_client(origins=[r"https://[a-z]+\.example\.com"])
-    assert client.get("/", headers={"Origin": "https://shop.example.com"}).headers["Access-Control-Allow-Origin"] == "https://shop.example.com"
+    assert (
+        client.get("/", headers={"Origin": "https://shop.example.com"}).headers["Access-Control-Allow-Origin"]
+        == "https://shop.example.com"
+    )
     assert "Access-Control-Allow-Origin" not in client.get("/", headers={"Origin": "https://shop.example.com.evil.net"}).headers
 
 
 def test_compiled_pattern_origin_matches_the_whole_origin() -> None:
     client = cors_client(origins=[re.compile(r"https://app\d+\.example\.com")])
-    assert client.get("/", headers={"Origin": "https://app7.example.com"}).headers["Access-Control-Allow-Origin"] == "https://app7.example.com"
+    assert (
+        client.get("/", headers={"Origin": "https://app7.example.com"}).headers["Access-Control-Allow-Origin"]
+        == "https://app7.example.com"
+    )
     assert "Access-Control-Allow-Origin" not in client.get("/", headers={"Origin": "https://app7.example.com:8443"}).headers
 
 
 def test_regex_string_origin_is_case_insensitive_like_flask_cors() -> None:
     client = cors_client(origins=[r"https://App\.Example\.com"])
-    assert client.get("/", headers={"Origin": "https://app.example.com"}).headers["Access-Control-Allow-Origin"] == "https://app.example.com"
+    assert (
+        client.get("/", headers={"Origin": "https://app.example.com"}).headers["Access-Control-Allow-Origin"]
+        == "https://app.example.com"
+    )
 
 
 def test_callable_origin_predicate_decides() -> None:
     client = cors_client(origins=lambda origin: origin.endswith(".tenant.example"))
-    assert client.get("/", headers={"Origin": "https://a.tenant.example"}).headers["Access-Control-Allow-Origin"] == "https://a.tenant.example"
+    assert (
+        client.get("/", headers={"Origin": "https://a.tenant.example"}).headers["Access-Control-Allow-Origin"]
+        == "https://a.tenant.example"
+    )
     assert "Access-Control-Allow-Origin" not in client.get("/", headers={"Origin": "https://other.example"}).headers
 
 
@@ -76,7 +92,10 @@ def test_callable_inside_a_list_is_consulted_after_the_exact_origins() -> None:
 
     client = cors_client(origins=[ORIGIN, predicate])
     assert client.get("/", headers={"Origin": ORIGIN}).headers["Access-Control-Allow-Origin"] == ORIGIN
-    assert client.get("/", headers={"Origin": "https://dynamic.example"}).headers["Access-Control-Allow-Origin"] == "https://dynamic.example"
+    assert (
+        client.get("/", headers={"Origin": "https://dynamic.example"}).headers["Access-Control-Allow-Origin"]
+        == "https://dynamic.example"
+    )
     assert seen == ["https://dynamic.example"]
 
 
@@ -92,6 +111,7 @@ def test_a_predicate_that_raises_rejects_and_logs_instead_of_crashing(caplog: py
 
 # --- methods ---------------------------------------------------------------------------------
 
+
 def test_preflight_lists_the_default_methods_sorted_like_flask_cors() -> None:
     response = preflight(cors_client(), method="PATCH")
     assert response.headers["Access-Control-Allow-Methods"] == DEFAULT_METHODS
@@ -100,8 +120,11 @@ def test_preflight_lists_the_default_methods_sorted_like_flask_cors() -> None:
 def test_preflight_for_a_listed_method_is_allowed() -> None:
     response = preflight(cors_client(methods=["GET", "PUT"]), method="PUT")
     assert response.status_int == 200
-    assert cors_headers(response) == [("Access-Control-Allow-Origin", "https://app.example.com"),
-                                      ("Access-Control-Allow-Methods", "GET, PUT"), PREFLIGHT_VARY]
+    assert cors_headers(response) == [
+        ("Access-Control-Allow-Origin", "https://app.example.com"),
+        ("Access-Control-Allow-Methods", "GET, PUT"),
+        PREFLIGHT_VARY,
+    ]
 
 
 def test_preflight_for_an_unlisted_method_is_refused_with_403() -> None:
@@ -130,6 +153,7 @@ def test_methods_star_echoes_the_requested_method() -> None:
 
 
 # --- allow_headers ---------------------------------------------------------------------------
+
 
 def test_default_allow_headers_echo_the_requested_names_lower_cased() -> None:
     """Browsers send the names sorted and unique (Fetch), so the echo equals Flask-CORS's sorted list for them."""
@@ -161,6 +185,7 @@ def test_no_allow_headers_header_when_none_are_requested() -> None:
 
 # --- expose_headers --------------------------------------------------------------------------
 
+
 def test_expose_headers_are_sent_on_actual_responses_sorted() -> None:
     response = cors_client(expose_headers=["X-Total-Count", "X-Rate-Limit"]).get("/", headers={"Origin": ORIGIN})
     assert response.headers["Access-Control-Expose-Headers"] == "X-Rate-Limit, X-Total-Count"
@@ -177,10 +202,14 @@ def test_no_expose_headers_by_default() -> None:
 
 # --- supports_credentials --------------------------------------------------------------------
 
+
 def test_credentials_add_the_literal_true_on_actual_and_preflight() -> None:
     client = cors_client(origins=[ORIGIN], supports_credentials=True)
     assert cors_headers(client.get("/", headers={"Origin": ORIGIN})) == [
-        ("Access-Control-Allow-Origin", ORIGIN), ("Access-Control-Allow-Credentials", "true"), ("Vary", "Origin")]
+        ("Access-Control-Allow-Origin", ORIGIN),
+        ("Access-Control-Allow-Credentials", "true"),
+        ("Vary", "Origin"),
+    ]
     assert preflight(client).headers["Access-Control-Allow-Credentials"] == "true"
 
 
@@ -190,6 +219,7 @@ def test_no_credentials_header_for_a_rejected_origin() -> None:
 
 
 # --- max_age ---------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("max_age", [600, "600", timedelta(minutes=10)])
 def test_max_age_accepts_int_str_and_timedelta(max_age: object) -> None:
@@ -204,6 +234,7 @@ def test_max_age_is_sent_on_preflights_only() -> None:
 
 # --- send_wildcard ---------------------------------------------------------------------------
 
+
 def test_send_wildcard_sends_star_and_varies_on_origin() -> None:
     """null and malformed origins get no '*', so the '*' is not the same for everyone: a cache must key it by Origin."""
     response = cors_client(send_wildcard=True).get("/", headers={"Origin": ORIGIN})
@@ -212,30 +243,42 @@ def test_send_wildcard_sends_star_and_varies_on_origin() -> None:
 
 def test_send_wildcard_preflight_sends_star_and_varies_on_origin_and_the_request_headers() -> None:
     response = preflight(cors_client(send_wildcard=True))
-    assert cors_headers(response) == [("Access-Control-Allow-Origin", "*"), ("Access-Control-Allow-Methods", DEFAULT_METHODS),
-                                      PREFLIGHT_VARY]
+    assert cors_headers(response) == [
+        ("Access-Control-Allow-Origin", "*"),
+        ("Access-Control-Allow-Methods", DEFAULT_METHODS),
+        PREFLIGHT_VARY,
+    ]
 
 
 # --- vary_header -----------------------------------------------------------------------------
+
 
 def test_vary_header_false_never_adds_or_changes_vary() -> None:
     app = RecordingApp(headers=[("Content-Type", "text/plain"), ("Vary", "Accept-Encoding")])
     with pytest.warns(MissingVaryWarning, match=r"vary_header=False: without Vary: Origin a shared or browser cache replays"):
         client = cors_client(app, origins=[ORIGIN], vary_header=False)
-    assert cors_headers(client.get("/", headers={"Origin": ORIGIN})) == [("Vary", "Accept-Encoding"), ("Access-Control-Allow-Origin", ORIGIN)]
+    assert cors_headers(client.get("/", headers={"Origin": ORIGIN})) == [
+        ("Vary", "Accept-Encoding"),
+        ("Access-Control-Allow-Origin", ORIGIN),
+    ]
     assert cors_headers(client.get("/", headers={"Origin": "https://evil.example"})) == [("Vary", "Accept-Encoding")]
     assert "Vary" not in preflight(client).headers
 
 
 # --- automatic_options -----------------------------------------------------------------------
 
+
 def test_automatic_options_false_lets_the_app_answer_and_adds_the_preflight_headers() -> None:
     app = RecordingApp(status="204 No Content", headers=[], body=b"")
     response = preflight(cors_client(app, origins=[ORIGIN], automatic_options=False), request_headers="x-a")
     assert response.status_int == 204
     assert len(app.calls) == 1
-    assert cors_headers(response) == [("Access-Control-Allow-Origin", ORIGIN), ("Access-Control-Allow-Headers", "x-a"),
-                                      ("Access-Control-Allow-Methods", DEFAULT_METHODS), PREFLIGHT_VARY]
+    assert cors_headers(response) == [
+        ("Access-Control-Allow-Origin", ORIGIN),
+        ("Access-Control-Allow-Headers", "x-a"),
+        ("Access-Control-Allow-Methods", DEFAULT_METHODS),
+        PREFLIGHT_VARY,
+    ]
 
 
 def test_automatic_options_false_rejected_preflight_reaches_the_app_without_allow_headers() -> None:
@@ -247,19 +290,24 @@ def test_automatic_options_false_rejected_preflight_reaches_the_app_without_allo
 
 # --- allow_private_network -------------------------------------------------------------------
 
+
 def test_private_network_preflight_is_refused_by_default() -> None:
     response = preflight(cors_client(), status=403, **{"Access-Control-Request-Private-Network": "true"})
     assert "Access-Control-Allow-Private-Network" not in response.headers
 
 
 def test_allow_private_network_answers_true_and_varies_on_the_request_header() -> None:
-    response = preflight(cors_client(origins=[ORIGIN], allow_private_network=True), **{"Access-Control-Request-Private-Network": "true"})
+    response = preflight(
+        cors_client(origins=[ORIGIN], allow_private_network=True), **{"Access-Control-Request-Private-Network": "true"}
+    )
     assert response.headers["Access-Control-Allow-Private-Network"] == "true"
-    assert response.headers["Vary"] == ("Origin, Access-Control-Request-Method, Access-Control-Request-Headers, "
-                                        "Access-Control-Request-Private-Network")
+    assert response.headers["Vary"] == (
+        "Origin, Access-Control-Request-Method, Access-Control-Request-Headers, Access-Control-Request-Private-Network"
+    )
 
 
 # --- always_send -----------------------------------------------------------------------------
+
 
 def test_always_send_gives_a_no_origin_request_the_static_star() -> None:
     assert cors_headers(cors_client().get("/")) == [("Access-Control-Allow-Origin", "*"), ("Vary", "Origin")]
@@ -280,6 +328,7 @@ def test_always_send_false_sends_nothing_but_vary_without_origin() -> None:
 
 
 # --- resources -------------------------------------------------------------------------------
+
 
 def test_resources_apply_per_path_options() -> None:
     client = cors_client(resources={r"/api/*": {"origins": [ORIGIN]}, r"/public/*": {"origins": "*", "send_wildcard": True}})
@@ -323,6 +372,7 @@ def test_star_resource_covers_every_path() -> None:
 
 
 # --- preflight_status ------------------------------------------------------------------------
+
 
 def test_preflight_status_defaults_to_200_with_an_empty_body() -> None:
     response = preflight(cors_client())

@@ -26,17 +26,32 @@ PATTERNS = [
 labels = st.sampled_from(["a", "app7", "www", "shop", "c", "x", "r7", "example", "EXAMPLE", "case", "y", "localhost", "b"])
 tlds = st.sampled_from(["com", "org", "net", "test"])
 origins = st.one_of(
-    st.builds(lambda scheme, parts, tld, port: f"{scheme}://{'.'.join(parts)}.{tld}{port}",
-              st.sampled_from(["http", "https"]), st.lists(labels, min_size=1, max_size=4), tlds,
-              st.sampled_from(["", ":8443", ":3000"])),
+    st.builds(
+        lambda scheme, parts, tld, port: f"{scheme}://{'.'.join(parts)}.{tld}{port}",
+        st.sampled_from(["http", "https"]),
+        st.lists(labels, min_size=1, max_size=4),
+        tlds,
+        st.sampled_from(["", ":8443", ":3000"]),
+    ),
     st.builds(lambda port: f"http://localhost:{port}", st.integers(1, 65535)),
 )
 
 
 def test_the_fixed_dotted_ending_is_read_from_the_regex() -> None:
-    assert [dotted_literal_suffix(re.compile(pattern, re.IGNORECASE)) if isinstance(pattern, str) else dotted_literal_suffix(pattern)
-            for pattern in PATTERNS] == [".example.com", ".r7.example.org", ".example.com:8443", None, ".example.net",
-                                         ".example.com", None, ".case.test", ".CASE.test"]
+    assert [
+        dotted_literal_suffix(re.compile(pattern, re.IGNORECASE)) if isinstance(pattern, str) else dotted_literal_suffix(pattern)
+        for pattern in PATTERNS
+    ] == [
+        ".example.com",
+        ".r7.example.org",
+        ".example.com:8443",
+        None,
+        ".example.net",
+        ".example.com",
+        None,
+        ".case.test",
+        ".CASE.test",
+    ]
 
 
 @fuzz_settings(300)

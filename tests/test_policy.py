@@ -13,8 +13,22 @@ from wsgi_cors import CORSPolicy, Decision, RequestKind
 ORIGIN = "https://app.example.com"
 
 
-ENGINE_MODULES = ("_engine", "_config", "_origins", "_origin_checks", "_origin_probes", "_publicsuffix", "_regex", "_headers", "_paths",
-                  "errors", "_escaping", "_options", "_validators", "_problems")
+ENGINE_MODULES = (
+    "_engine",
+    "_config",
+    "_origins",
+    "_origin_checks",
+    "_origin_probes",
+    "_publicsuffix",
+    "_regex",
+    "_headers",
+    "_paths",
+    "errors",
+    "_escaping",
+    "_options",
+    "_validators",
+    "_problems",
+)
 
 
 def imported_modules(module: str) -> set[str]:
@@ -35,9 +49,29 @@ def imported_modules(module: str) -> set[str]:
 # What the engine may import: plain-data standard modules, the Public Suffix List, idna (UTS #46 for IDN fixes),
 # hashlib (the attacker labels of wsgi_cors._origin_probes), and itself. No WSGI, no I/O
 # (socket only for inet_aton, which parses legacy IPv4 spellings in configured origins).
-ENGINE_MAY_IMPORT = {"__future__", "copy", "dataclasses", "datetime", "difflib", "enum", "functools", "http", "ipaddress",
-                     "logging", "operator", "re", "socket", "sre_parse", "sys", "types", "typing", "warnings", "publicsuffixlist",
-                     "idna", "hashlib"}
+ENGINE_MAY_IMPORT = {
+    "__future__",
+    "copy",
+    "dataclasses",
+    "datetime",
+    "difflib",
+    "enum",
+    "functools",
+    "http",
+    "ipaddress",
+    "logging",
+    "operator",
+    "re",
+    "socket",
+    "sre_parse",
+    "sys",
+    "types",
+    "typing",
+    "warnings",
+    "publicsuffixlist",
+    "idna",
+    "hashlib",
+}
 
 
 @pytest.mark.parametrize("module", ENGINE_MODULES)
@@ -49,7 +83,13 @@ def test_the_engine_imports_nothing_of_wsgi(module: str) -> None:
 
 def test_a_request_without_origin_is_not_cors() -> None:
     decision = CORSPolicy(origins=[ORIGIN]).evaluate("GET", "/")
-    assert (decision.kind, decision.allowed, decision.reason, decision.rule, decision.status) == (RequestKind.NOT_CORS, True, None, "/*", None)
+    assert (decision.kind, decision.allowed, decision.reason, decision.rule, decision.status) == (
+        RequestKind.NOT_CORS,
+        True,
+        None,
+        "/*",
+        None,
+    )
 
 
 def test_options_with_origin_and_request_method_is_a_preflight() -> None:
@@ -63,21 +103,40 @@ def test_any_other_request_with_origin_is_actual() -> None:
 
 
 def test_an_allowed_actual_request_lists_its_exact_headers() -> None:
-    decision = CORSPolicy(origins=[ORIGIN], supports_credentials=True, expose_headers=["X-Total"]).evaluate("GET", "/", origin=ORIGIN)
-    assert decision.headers == (("Access-Control-Allow-Origin", ORIGIN), ("Access-Control-Expose-Headers", "X-Total"),
-                                ("Access-Control-Allow-Credentials", "true"), ("Vary", "Origin"))
+    decision = CORSPolicy(origins=[ORIGIN], supports_credentials=True, expose_headers=["X-Total"]).evaluate(
+        "GET", "/", origin=ORIGIN
+    )
+    assert decision.headers == (
+        ("Access-Control-Allow-Origin", ORIGIN),
+        ("Access-Control-Expose-Headers", "X-Total"),
+        ("Access-Control-Allow-Credentials", "true"),
+        ("Vary", "Origin"),
+    )
 
 
-@pytest.mark.parametrize(("args", "reason", "detail"), [
-    ({"method": "GET", "origin": "https://evil.example"}, "origin-not-allowed", "'https://evil.example'"),
-    ({"method": "GET", "origin": "https://evil.example/\r\n"}, "origin-malformed", "'https://evil.example/\\r\\n'"),
-    ({"method": "OPTIONS", "origin": ORIGIN, "request_method": "DELETE"}, "method-not-allowed", "'DELETE'"),
-    ({"method": "OPTIONS", "origin": ORIGIN, "request_method": "PUT", "request_headers": "x-api-key"}, "header-not-allowed", "'x-api-key'"),
-    ({"method": "OPTIONS", "origin": ORIGIN, "request_method": "PUT", "request_headers": "x-api-key x-other"},
-     "request-headers-malformed", "'x-api-key x-other'"),
-    ({"method": "OPTIONS", "origin": ORIGIN, "request_method": "PUT", "request_private_network": "true"},
-     "private-network-not-allowed", None),
-])
+@pytest.mark.parametrize(
+    ("args", "reason", "detail"),
+    [
+        ({"method": "GET", "origin": "https://evil.example"}, "origin-not-allowed", "'https://evil.example'"),
+        ({"method": "GET", "origin": "https://evil.example/\r\n"}, "origin-malformed", "'https://evil.example/\\r\\n'"),
+        ({"method": "OPTIONS", "origin": ORIGIN, "request_method": "DELETE"}, "method-not-allowed", "'DELETE'"),
+        (
+            {"method": "OPTIONS", "origin": ORIGIN, "request_method": "PUT", "request_headers": "x-api-key"},
+            "header-not-allowed",
+            "'x-api-key'",
+        ),
+        (
+            {"method": "OPTIONS", "origin": ORIGIN, "request_method": "PUT", "request_headers": "x-api-key x-other"},
+            "request-headers-malformed",
+            "'x-api-key x-other'",
+        ),
+        (
+            {"method": "OPTIONS", "origin": ORIGIN, "request_method": "PUT", "request_private_network": "true"},
+            "private-network-not-allowed",
+            None,
+        ),
+    ],
+)
 def test_rejections_carry_a_reason_code_and_the_offending_value(args: dict[str, str], reason: str, detail: str) -> None:
     decision = CORSPolicy(origins=[ORIGIN], methods=["GET", "PUT"], allow_headers=["Content-Type"]).evaluate(path="/", **args)
     assert (decision.allowed, decision.reason, decision.detail) == (False, reason, detail)
@@ -85,12 +144,15 @@ def test_rejections_carry_a_reason_code_and_the_offending_value(args: dict[str, 
 
 def test_the_message_is_a_sentence_naming_the_value_and_the_rule() -> None:
     decision = CORSPolicy(resources={r"/api/*": {"origins": [ORIGIN], "allow_headers": ["Content-Type"]}}).evaluate(
-        "OPTIONS", "/api/x", origin=ORIGIN, request_method="PUT", request_headers="content-type,x-api-key")
+        "OPTIONS", "/api/x", origin=ORIGIN, request_method="PUT", request_headers="content-type,x-api-key"
+    )
     assert decision.message == "request header 'x-api-key' is not allowed by rule '/api/*' (Access-Control-Request-Headers)"
 
 
 def test_preflight_checks_follow_the_fetch_order_origin_first() -> None:
-    decision = CORSPolicy(origins=[ORIGIN], methods=["GET"]).evaluate("OPTIONS", "/", origin="https://evil.example", request_method="DELETE", request_headers="x-bad")
+    decision = CORSPolicy(origins=[ORIGIN], methods=["GET"]).evaluate(
+        "OPTIONS", "/", origin="https://evil.example", request_method="DELETE", request_headers="x-bad"
+    )
     assert decision.reason == "origin-not-allowed"
 
 
@@ -103,7 +165,10 @@ def test_an_uncovered_path_has_no_rule_and_no_headers() -> None:
 def test_the_decision_names_the_rule_that_applied() -> None:
     policy = CORSPolicy(resources={r"/api/.*": {}, r"/api/admin/.*": {}, "/health": {}})
     assert [policy.evaluate("GET", path, origin=ORIGIN).rule for path in ("/api/x", "/api/admin/x", "/health")] == [
-        r"/api/.*", r"/api/admin/.*", "/health"]
+        r"/api/.*",
+        r"/api/admin/.*",
+        "/health",
+    ]
 
 
 def test_rules_are_listed_in_precedence_order() -> None:
@@ -143,13 +208,19 @@ def test_decisions_are_immutable() -> None:
 
 def test_equal_inputs_give_equal_decisions() -> None:
     policy = CORSPolicy(origins=["https://*.example.com"])
-    assert policy.evaluate("GET", "/", origin="https://a.example.com") == policy.evaluate("GET", "/", origin="https://a.example.com")
-    assert policy.evaluate("GET", "/", origin="https://a.example.com") != policy.evaluate("GET", "/", origin="https://b.example.com")
+    assert policy.evaluate("GET", "/", origin="https://a.example.com") == policy.evaluate(
+        "GET", "/", origin="https://a.example.com"
+    )
+    assert policy.evaluate("GET", "/", origin="https://a.example.com") != policy.evaluate(
+        "GET", "/", origin="https://b.example.com"
+    )
 
 
 def test_decision_repr_shows_the_verdict() -> None:
     decision = CORSPolicy(origins=[ORIGIN]).evaluate("GET", "/", origin="https://evil.example")
-    assert repr(decision).startswith("Decision(kind='actual', verdict='refused', reason='origin-not-allowed', detail='https://evil.example'")
+    assert repr(decision).startswith(
+        "Decision(kind='actual', verdict='refused', reason='origin-not-allowed', detail='https://evil.example'"
+    )
 
 
 def test_request_kind_is_a_string_enum() -> None:
@@ -157,24 +228,51 @@ def test_request_kind_is_a_string_enum() -> None:
 
 
 def test_describe_round_trips_through_the_validator() -> None:
-    policy = CORSPolicy(origins=[ORIGIN, "https://*.example.com"], methods="GET, PUT", max_age=600,
-                        resources={r"/api/*": {"supports_credentials": True}, r"/public/.*": {"origins": "*", "send_wildcard": True}})
+    policy = CORSPolicy(
+        origins=[ORIGIN, "https://*.example.com"],
+        methods="GET, PUT",
+        max_age=600,
+        resources={r"/api/*": {"supports_credentials": True}, r"/public/.*": {"origins": "*", "send_wildcard": True}},
+    )
     rebuilt = CORSPolicy(**policy.describe())
     assert rebuilt.describe() == policy.describe()
-    for args in ({"method": "GET", "path": "/api/x", "origin": ORIGIN},
-                 {"method": "OPTIONS", "path": "/api/x", "origin": "https://a.example.com", "request_method": "PUT", "request_headers": "x-a"},
-                 {"method": "GET", "path": "/public/x", "origin": "https://evil.example"},
-                 {"method": "GET", "path": "/other", "origin": ORIGIN}):
+    for args in (
+        {"method": "GET", "path": "/api/x", "origin": ORIGIN},
+        {
+            "method": "OPTIONS",
+            "path": "/api/x",
+            "origin": "https://a.example.com",
+            "request_method": "PUT",
+            "request_headers": "x-a",
+        },
+        {"method": "GET", "path": "/public/x", "origin": "https://evil.example"},
+        {"method": "GET", "path": "/other", "origin": ORIGIN},
+    ):
         assert rebuilt.evaluate(**args) == policy.evaluate(**args)
 
 
 def test_describe_lists_every_option_of_every_rule() -> None:
     described = CORSPolicy(origins=[ORIGIN]).describe()
-    assert described == {"intercept_exceptions": False, "resources": {"/*": {
-        "origins": [ORIGIN], "methods": ["GET", "HEAD", "POST", "OPTIONS", "PUT", "PATCH", "DELETE"], "allow_headers": "*",
-        "expose_headers": None, "supports_credentials": False, "max_age": None, "send_wildcard": False, "vary_header": True,
-        "automatic_options": True, "allow_private_network": False, "always_send": True, "preflight_status": 200,
-        "allow_public_suffix_wildcards": False}}}
+    assert described == {
+        "intercept_exceptions": False,
+        "resources": {
+            "/*": {
+                "origins": [ORIGIN],
+                "methods": ["GET", "HEAD", "POST", "OPTIONS", "PUT", "PATCH", "DELETE"],
+                "allow_headers": "*",
+                "expose_headers": None,
+                "supports_credentials": False,
+                "max_age": None,
+                "send_wildcard": False,
+                "vary_header": True,
+                "automatic_options": True,
+                "allow_private_network": False,
+                "always_send": True,
+                "preflight_status": 200,
+                "allow_public_suffix_wildcards": False,
+            }
+        },
+    }
 
 
 def test_describe_returns_a_copy() -> None:

@@ -31,25 +31,59 @@ def insecure_on_purpose(**options: Any) -> CORSPolicy:
 POLICIES = [
     CORSPolicy(),
     CORSPolicy(send_wildcard=True, expose_headers=["X-Total"]),
-    insecure_on_purpose(origins=["https://app.example.com", "https://*.example.org", "http://localhost:*", r"https://[a-z]+\.example\.net", "null"],
-               supports_credentials=True, allow_headers=["Content-Type", r"X-Custom-.*"], methods=["GET", "PUT"], max_age=600,
-               allow_private_network=True),
-    CORSPolicy(resources={r"/api/.*": {"origins": ["https://app.example.com"], "supports_credentials": True}, "/open": {"methods": "*"}}),
+    insecure_on_purpose(
+        origins=[
+            "https://app.example.com",
+            "https://*.example.org",
+            "http://localhost:*",
+            r"https://[a-z]+\.example\.net",
+            "null",
+        ],
+        supports_credentials=True,
+        allow_headers=["Content-Type", r"X-Custom-.*"],
+        methods=["GET", "PUT"],
+        max_age=600,
+        allow_private_network=True,
+    ),
+    CORSPolicy(
+        resources={r"/api/.*": {"origins": ["https://app.example.com"], "supports_credentials": True}, "/open": {"methods": "*"}}
+    ),
 ]
 
 # What attackers send (CR/LF, NUL, non-ASCII, commas, very long values) comes from the one home of the strategies.
-origin_values = st.one_of(request_origins, st.sampled_from(["https://app.example.com\r\nSet-Cookie: x=1", " https://app.example.com"]))
+origin_values = st.one_of(
+    request_origins, st.sampled_from(["https://app.example.com\r\nSet-Cookie: x=1", " https://app.example.com"])
+)
 methods = st.one_of(request_methods, hostile_text)
 
 
 @fuzz_settings(200)
-@given(policy=st.sampled_from(POLICIES), method=methods, path=paths, origin=origin_values,
-       request_method=st.one_of(st.none(), methods), request_headers=st.one_of(st.none(), request_header_lists()),
-       private_network=request_private_network)
-def test_any_request_gives_a_safe_decision(policy: CORSPolicy, method: str, path: str, origin: Optional[str],
-                                           request_method: Optional[str], request_headers: Optional[str],
-                                           private_network: Optional[str]) -> None:
-    decision = policy.evaluate(method, path, origin=origin, request_method=request_method, request_headers=request_headers, request_private_network=private_network)  # never raises
+@given(
+    policy=st.sampled_from(POLICIES),
+    method=methods,
+    path=paths,
+    origin=origin_values,
+    request_method=st.one_of(st.none(), methods),
+    request_headers=st.one_of(st.none(), request_header_lists()),
+    private_network=request_private_network,
+)
+def test_any_request_gives_a_safe_decision(
+    policy: CORSPolicy,
+    method: str,
+    path: str,
+    origin: Optional[str],
+    request_method: Optional[str],
+    request_headers: Optional[str],
+    private_network: Optional[str],
+) -> None:
+    decision = policy.evaluate(
+        method,
+        path,
+        origin=origin,
+        request_method=request_method,
+        request_headers=request_headers,
+        request_private_network=private_network,
+    )  # never raises
     names = [name for name, _ in decision.headers]
     for _name, value in decision.headers:
         assert "\r" not in value and "\n" not in value and "\x00" not in value
@@ -65,4 +99,11 @@ def test_any_request_gives_a_safe_decision(policy: CORSPolicy, method: str, path
     if not decision.allowed:
         assert not any(name.startswith("Access-Control-Allow") for name in names)
         assert "\n" not in decision.message and len(decision.message) < 1000
-    assert decision == policy.evaluate(method, path, origin=origin, request_method=request_method, request_headers=request_headers, request_private_network=private_network)
+    assert decision == policy.evaluate(
+        method,
+        path,
+        origin=origin,
+        request_method=request_method,
+        request_headers=request_headers,
+        request_private_network=private_network,
+    )

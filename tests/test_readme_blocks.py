@@ -53,8 +53,10 @@ from wsgi_cors._cli import main
 from wsgi_cors._configfile import ENV_PREFIX, load_config
 
 ROOT = Path(__file__).resolve().parents[1]
-DOCUMENTS = ([Path(path) for path in os.environ.get("DOC_BLOCKS_FILES", "").split(os.pathsep) if path]
-             or [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))])
+DOCUMENTS = [Path(path) for path in os.environ.get("DOC_BLOCKS_FILES", "").split(os.pathsep) if path] or [
+    ROOT / "README.md",
+    *sorted((ROOT / "docs").rglob("*.md")),
+]
 
 SHELL_LANGUAGES = frozenset({"sh", "shell", "bash"})
 # argparse wraps help text to the terminal width; a fixed width keeps shown --help output stable.
@@ -104,7 +106,9 @@ def parse_blocks(document: Path) -> list[Block]:
                 pending = marker
             elif line.strip():
                 if pending is not None:
-                    raise AssertionError(f"{document.name}:{index}: the marker {pending.group(0).strip()} is not followed by a block")
+                    raise AssertionError(
+                        f"{document.name}:{index}: the marker {pending.group(0).strip()} is not followed by a block"
+                    )
                 previous_block = None
             index += 1
             continue
@@ -112,8 +116,12 @@ def parse_blocks(document: Path) -> list[Block]:
         end = index + 1
         while end < len(lines) and not lines[end].strip().startswith(fence[0] * len(fence)):
             end += 1
-        block = Block(document, index + 1, opening["info"].split()[0] if opening["info"].strip() else "",
-                      "\n".join(lines[index + 1:end]) + "\n")
+        block = Block(
+            document,
+            index + 1,
+            opening["info"].split()[0] if opening["info"].strip() else "",
+            "\n".join(lines[index + 1 : end]) + "\n",
+        )
         if pending is not None:
             if pending["kind"] == "no-test":
                 if not pending["value"]:
@@ -123,8 +131,13 @@ def parse_blocks(document: Path) -> list[Block]:
                 name, _, flag = pending["value"].partition(",")
                 block.file_name, block.invalid = name.strip(), flag.strip() == "invalid"
             pending = None
-        if (block.language == "text" and previous_block is not None and previous_block.language == "python"
-                and previous_block.no_test is None and block.no_test is None):
+        if (
+            block.language == "text"
+            and previous_block is not None
+            and previous_block.language == "python"
+            and previous_block.no_test is None
+            and block.no_test is None
+        ):
             previous_block.output, block.is_output = block, True
         blocks.append(block)
         previous_block = block
@@ -150,8 +163,12 @@ def _documents_files() -> dict[str, Block]:
 
 
 def exercised_blocks() -> list[object]:
-    return [pytest.param(block, id=block.id) for document in DOCUMENTS for block in parse_blocks(document)
-            if block.no_test is None and not block.is_output]
+    return [
+        pytest.param(block, id=block.id)
+        for document in DOCUMENTS
+        for block in parse_blocks(document)
+        if block.no_test is None and not block.is_output
+    ]
 
 
 @pytest.fixture
@@ -187,8 +204,10 @@ def test_block(block: Block, workdir: Path, monkeypatch: pytest.MonkeyPatch) -> 
     elif block.file_name:
         pass  # only saved: the blocks that read the file exercise it
     else:
-        pytest.fail(f"{block.id}: a {block.language or 'plain'!r} block cannot be exercised; "
-                    "make it python/toml/console/sh, or mark it <!-- no-test: REASON -->")
+        pytest.fail(
+            f"{block.id}: a {block.language or 'plain'!r} block cannot be exercised; "
+            "make it python/toml/console/sh, or mark it <!-- no-test: REASON -->"
+        )
 
 
 def run_python(block: Block) -> None:
@@ -241,8 +260,10 @@ def run_command(block: Block, command: str, monkeypatch: pytest.MonkeyPatch) -> 
         elif words[:3] in (["python", "-m", "wsgi_cors"], ["python3", "-m", "wsgi_cors"]):
             argv = words[3:]
         else:
-            pytest.fail(f"{block.id}: cannot run {command!r} in a test: only wsgi-cors commands run; "
-                        "mark the block <!-- no-test: REASON --> if it must show another command")
+            pytest.fail(
+                f"{block.id}: cannot run {command!r} in a test: only wsgi-cors commands run; "
+                "mark the block <!-- no-test: REASON --> if it must show another command"
+            )
         output = io.StringIO()
         with contextlib.redirect_stdout(output), contextlib.redirect_stderr(output):
             try:
@@ -316,8 +337,9 @@ def test_a_text_block_right_after_a_python_block_is_its_output(tmp_path: Path) -
 
 def test_a_file_marker_names_the_block_and_may_mark_it_invalid(tmp_path: Path) -> None:
     document = tmp_path / "doc.md"
-    document.write_text("<!-- file: cors.toml -->\n```toml\nmax_age = 1\n```\n\n"
-                        "<!-- file: bad.toml, invalid -->\n\n```toml\nmax_age = -1\n```\n")
+    document.write_text(
+        "<!-- file: cors.toml -->\n```toml\nmax_age = 1\n```\n\n<!-- file: bad.toml, invalid -->\n\n```toml\nmax_age = -1\n```\n"
+    )
     assert [(block.file_name, block.invalid) for block in parse_blocks(document)] == [("cors.toml", False), ("bad.toml", True)]
 
 

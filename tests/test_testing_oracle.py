@@ -57,8 +57,7 @@ def test_response_with_another_origin_fails() -> None:
     verdict = actual(("Access-Control-Allow-Origin", OTHER))
     assert not verdict.ok
     assert verdict.reason == (
-        "The 'Access-Control-Allow-Origin' header has a value 'https://other.example' "
-        "that is not equal to the supplied origin."
+        "The 'Access-Control-Allow-Origin' header has a value 'https://other.example' that is not equal to the supplied origin."
     )
 
 
@@ -101,9 +100,7 @@ def test_wildcard_acao_passes_without_credentials() -> None:
 
 
 def test_wildcard_acao_fails_with_credentials_even_with_acac_true() -> None:
-    verdict = actual(
-        ("Access-Control-Allow-Origin", "*"), ("Access-Control-Allow-Credentials", "true"), credentials=True
-    )
+    verdict = actual(("Access-Control-Allow-Origin", "*"), ("Access-Control-Allow-Credentials", "true"), credentials=True)
     assert not verdict.ok
     assert "must not be the wildcard '*' when the request's credentials mode is 'include'" in verdict.reason
 
@@ -136,15 +133,11 @@ def test_credentialed_response_needs_acac_true() -> None:
 
 
 def test_credentialed_response_with_acac_true_passes() -> None:
-    assert actual(
-        ("Access-Control-Allow-Origin", APP), ("Access-Control-Allow-Credentials", "true"), credentials=True
-    ).ok
+    assert actual(("Access-Control-Allow-Origin", APP), ("Access-Control-Allow-Credentials", "true"), credentials=True).ok
 
 
 def test_acac_is_case_sensitive() -> None:
-    verdict = actual(
-        ("Access-Control-Allow-Origin", APP), ("Access-Control-Allow-Credentials", "True"), credentials=True
-    )
+    verdict = actual(("Access-Control-Allow-Origin", APP), ("Access-Control-Allow-Credentials", "True"), credentials=True)
     assert not verdict.ok
     assert "is 'True' which must be 'true'" in verdict.reason
 
@@ -183,9 +176,7 @@ def test_safelisted_response_headers_are_readable_without_expose_headers() -> No
 
 
 def test_exposed_headers_are_readable_case_insensitively() -> None:
-    verdict = actual(
-        ("Access-Control-Allow-Origin", APP), ("Access-Control-Expose-Headers", "x-TOTAL"), ("X-Total", "3")
-    )
+    verdict = actual(("Access-Control-Allow-Origin", APP), ("Access-Control-Expose-Headers", "x-TOTAL"), ("X-Total", "3"))
     assert "x-total" in verdict.exposed_headers
 
 
@@ -227,16 +218,12 @@ def test_expose_wildcard_is_a_literal_name_with_credentials() -> None:
 
 
 def test_set_cookie_is_never_readable_even_when_exposed() -> None:
-    verdict = actual(
-        ("Access-Control-Allow-Origin", APP), ("Access-Control-Expose-Headers", "Set-Cookie"), ("Set-Cookie", "a=b")
-    )
+    verdict = actual(("Access-Control-Allow-Origin", APP), ("Access-Control-Expose-Headers", "Set-Cookie"), ("Set-Cookie", "a=b"))
     assert "set-cookie" not in verdict.exposed_headers
 
 
 def test_unparsable_expose_headers_exposes_only_the_safelist() -> None:
-    verdict = actual(
-        ("Access-Control-Allow-Origin", APP), ("Access-Control-Expose-Headers", "X-A, X B"), ("X-A", "1")
-    )
+    verdict = actual(("Access-Control-Allow-Origin", APP), ("Access-Control-Expose-Headers", "X-A, X B"), ("X-A", "1"))
     assert verdict.ok
     assert "x-a" not in verdict.exposed_headers
 
@@ -373,8 +360,7 @@ def test_requested_header_missing_from_acah_fails_naming_it_lowercase() -> None:
 
 
 def test_first_refused_header_is_reported_in_sorted_order() -> None:
-    verdict = preflight(("Access-Control-Allow-Origin", APP), ("Access-Control-Allow-Methods", "PUT"),
-                        request_headers="x-b,x-a")
+    verdict = preflight(("Access-Control-Allow-Origin", APP), ("Access-Control-Allow-Methods", "PUT"), request_headers="x-b,x-a")
     assert "field x-a is not allowed" in verdict.reason
 
 

@@ -76,10 +76,21 @@ class Server:
 def environ(method: str = "GET", path: Optional[str] = "/items", **variables: str) -> dict[str, Any]:
     """A complete environ for a request from ORIGIN; ``variables`` are set as given (``HTTP_ORIGIN=...``)."""
     env: dict[str, Any] = {
-        "REQUEST_METHOD": method, "SCRIPT_NAME": "", "QUERY_STRING": "", "SERVER_NAME": "localhost", "SERVER_PORT": "80",
-        "SERVER_PROTOCOL": "HTTP/1.1", "wsgi.version": (1, 0), "wsgi.url_scheme": "http", "wsgi.input": io.BytesIO(),
-        "wsgi.errors": io.StringIO(), "wsgi.multithread": False, "wsgi.multiprocess": False, "wsgi.run_once": False,
-        "wsgi.file_wrapper": FileWrapper, "HTTP_ORIGIN": ORIGIN,
+        "REQUEST_METHOD": method,
+        "SCRIPT_NAME": "",
+        "QUERY_STRING": "",
+        "SERVER_NAME": "localhost",
+        "SERVER_PORT": "80",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "wsgi.version": (1, 0),
+        "wsgi.url_scheme": "http",
+        "wsgi.input": io.BytesIO(),
+        "wsgi.errors": io.StringIO(),
+        "wsgi.multithread": False,
+        "wsgi.multiprocess": False,
+        "wsgi.run_once": False,
+        "wsgi.file_wrapper": FileWrapper,
+        "HTTP_ORIGIN": ORIGIN,
     }
     if path is not None:
         env["PATH_INFO"] = path
@@ -187,12 +198,16 @@ def test_base_exceptions_are_never_caught() -> None:
 # --- close() runs on every path -----------------------------------------------------------------
 
 
-@pytest.mark.parametrize("request_environ", [
-    environ(),
-    environ(HTTP_ORIGIN="https://attacker.example"),
-    environ(path="/not-covered"),
-    environ(HTTP_ORIGIN=""),
-], ids=["allowed", "rejected", "not-covered", "no-origin"])
+@pytest.mark.parametrize(
+    "request_environ",
+    [
+        environ(),
+        environ(HTTP_ORIGIN="https://attacker.example"),
+        environ(path="/not-covered"),
+        environ(HTTP_ORIGIN=""),
+    ],
+    ids=["allowed", "rejected", "not-covered", "no-origin"],
+)
 def test_close_is_called_whatever_the_decision(request_environ: dict[str, Any]) -> None:
     body = Body([b"x"])
     app = validator(CORSMiddleware(validator(app_returning(body)), resources={r"/items": {"origins": [ORIGIN]}}))
@@ -303,8 +318,14 @@ def test_missing_request_method_and_origin_do_not_fail() -> None:
     assert server.body == b"x"
 
 
-@pytest.mark.parametrize("key", ["HTTP_ORIGIN", "HTTP_ACCESS_CONTROL_REQUEST_METHOD", "HTTP_ACCESS_CONTROL_REQUEST_HEADERS", "PATH_INFO"])
-@pytest.mark.parametrize("value", ["\u20ac", "\udcff", "\xff\xfe", "caf\xc3\xa9"], ids=["non-latin-1", "surrogate", "latin-1-bytes", "utf-8-as-latin-1"])
+@pytest.mark.parametrize(
+    "key", ["HTTP_ORIGIN", "HTTP_ACCESS_CONTROL_REQUEST_METHOD", "HTTP_ACCESS_CONTROL_REQUEST_HEADERS", "PATH_INFO"]
+)
+@pytest.mark.parametrize(
+    "value",
+    ["\u20ac", "\udcff", "\xff\xfe", "caf\xc3\xa9"],
+    ids=["non-latin-1", "surrogate", "latin-1-bytes", "utf-8-as-latin-1"],
+)
 def test_non_latin1_and_undecodable_values_from_a_server_are_handled(key: str, value: str) -> None:
     env = environ("OPTIONS", HTTP_ACCESS_CONTROL_REQUEST_METHOD="PUT")
     env[key] = ("/" + value) if key == "PATH_INFO" else env.get(key, "") + value
@@ -334,7 +355,9 @@ def test_intercept_replaces_an_already_started_response() -> None:
     assert server.cors() == CORS_ALLOWED
 
 
-def test_intercept_turns_a_generator_failing_before_its_first_chunk_into_a_500_with_cors(caplog: pytest.LogCaptureFixture) -> None:
+def test_intercept_turns_a_generator_failing_before_its_first_chunk_into_a_500_with_cors(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
     with caplog.at_level(logging.ERROR, logger="wsgi_cors"):
         server = Server().run(wrapped(streaming_view(fail_first=True), intercept_exceptions=True), environ())
     assert server.sent is not None and server.sent[0] == "500 Internal Server Error"
@@ -363,16 +386,18 @@ class InterruptedBody(Body):
 
 
 @pytest.mark.parametrize("fail_on_close", [False, True], ids=["close-succeeds", "close-fails"])
-def test_intercept_closes_the_body_when_a_base_exception_interrupts_the_first_chunk(fail_on_close: bool,
-                                                                                    caplog: pytest.LogCaptureFixture) -> None:
+def test_intercept_closes_the_body_when_a_base_exception_interrupts_the_first_chunk(
+    fail_on_close: bool, caplog: pytest.LogCaptureFixture
+) -> None:
     body = InterruptedBody([b"never"], fail_on_close=fail_on_close)
     server = Server()
     with pytest.raises(Timeout, match="too long"):  # re-raised as it came, never turned into a 500
         server.run(wrapped(app_returning(body), intercept_exceptions=True), environ())
     assert body.closed
     assert server.sent is None
-    assert [record.getMessage() for record in caplog.records] == (["close() of the failed response body raised"]
-                                                                  if fail_on_close else [])
+    assert [record.getMessage() for record in caplog.records] == (
+        ["close() of the failed response body raised"] if fail_on_close else []
+    )
 
 
 def test_intercept_keeps_a_streamed_body_intact() -> None:

@@ -75,20 +75,24 @@ run 'wsgi-cors COMMAND --help' for the options of one command."""
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``wsgi-cors`` and its three subcommands."""
     parser = argparse.ArgumentParser(
-        prog="wsgi-cors", description=_DESCRIPTION, epilog=_EPILOG, allow_abbrev=False,
+        prog="wsgi-cors",
+        description=_DESCRIPTION,
+        epilog=_EPILOG,
+        allow_abbrev=False,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     serve = commands.add_parser(
-        "serve", help="serve a WSGI application with CORS on Werkzeug's development server",
+        "serve",
+        help="serve a WSGI application with CORS on Werkzeug's development server",
         usage="%(prog)s MODULE:APP [--host HOST] [--port PORT] [--config FILE] [policy options]",
         description="Serve MODULE:APP behind the CORS middleware on Werkzeug's development server "
-                    "(for trying a policy with a front end; deploy with gunicorn or uWSGI). "
-                    "The policy in force is printed at start. Each refused request's reason is logged to "
-                    "stderr (logger 'wsgi_cors', INFO), unless MODULE configured logging itself when imported "
-                    "(a handler on the root or the 'wsgi_cors' logger, or a level on 'wsgi_cors'): then that "
-                    "configuration is kept as it is.",
+        "(for trying a policy with a front end; deploy with gunicorn or uWSGI). "
+        "The policy in force is printed at start. Each refused request's reason is logged to "
+        "stderr (logger 'wsgi_cors', INFO), unless MODULE configured logging itself when imported "
+        "(a handler on the root or the 'wsgi_cors' logger, or a level on 'wsgi_cors'): then that "
+        "configuration is kept as it is.",
         allow_abbrev=False,
     )
     serve.add_argument("app", metavar="MODULE:APP", help="the WSGI application to serve, e.g. myproject.wsgi:application")
@@ -98,36 +102,56 @@ def build_parser() -> argparse.ArgumentParser:
     serve.set_defaults(handler=_serve)
 
     check = commands.add_parser(
-        "check", help="simulate a browser request and say whether CORS lets it through, and why",
+        "check",
+        help="simulate a browser request and say whether CORS lets it through, and why",
         usage="%(prog)s --origin URL [--method METHOD] [--header NAME[: VALUE]]... [--credentials] [--json]\n"
-              "       [--config FILE] [policy options] (PATH | --url URL [--timeout SECONDS])",
+        "       [--config FILE] [policy options] (PATH | --url URL [--timeout SECONDS])",
         description="Simulate the request a browser makes for fetch(PATH) from a page at --origin: "
-                    "the preflight when one is needed, then the actual request. For each, print the "
-                    "verdict a browser would reach and why, the rule that matched and the headers sent. "
-                    "Exit status 0 when the browser allows it, 1 when it blocks it.",
+        "the preflight when one is needed, then the actual request. For each, print the "
+        "verdict a browser would reach and why, the rule that matched and the headers sent. "
+        "Exit status 0 when the browser allows it, 1 when it blocks it.",
         allow_abbrev=False,
     )
     check.add_argument("path", metavar="PATH", nargs="?", help="the request path, as the application sees it (e.g. /api/items)")
-    check.add_argument("--url", metavar="URL", help="instead of PATH: send the requests to this live server and judge "
-                       "its real answers (the actual request is really sent)")
-    check.add_argument("--timeout", type=float, default=10.0, metavar="SECONDS",
-                       help="with --url: seconds to wait for the server (default %(default)s)")
-    check.add_argument("--origin", required=True, metavar="URL", help="origin of the page making the request, e.g. https://app.example.com")
+    check.add_argument(
+        "--url",
+        metavar="URL",
+        help="instead of PATH: send the requests to this live server and judge "
+        "its real answers (the actual request is really sent)",
+    )
+    check.add_argument(
+        "--timeout",
+        type=float,
+        default=10.0,
+        metavar="SECONDS",
+        help="with --url: seconds to wait for the server (default %(default)s)",
+    )
+    check.add_argument(
+        "--origin", required=True, metavar="URL", help="origin of the page making the request, e.g. https://app.example.com"
+    )
     check.add_argument("--method", default="GET", help="request method (default %(default)s)")
-    check.add_argument("--header", action="append", default=[], metavar="NAME[: VALUE]", dest="headers",
-                       help="a request header the page sets; repeat for several. Give the value for "
-                            "Content-Type: 'Content-Type: text/plain' needs no preflight, JSON does")
-    check.add_argument("--credentials", action="store_true",
-                       help="the page sends cookies (fetch credentials: 'include', XHR withCredentials)")
+    check.add_argument(
+        "--header",
+        action="append",
+        default=[],
+        metavar="NAME[: VALUE]",
+        dest="headers",
+        help="a request header the page sets; repeat for several. Give the value for "
+        "Content-Type: 'Content-Type: text/plain' needs no preflight, JSON does",
+    )
+    check.add_argument(
+        "--credentials", action="store_true", help="the page sends cookies (fetch credentials: 'include', XHR withCredentials)"
+    )
     check.add_argument("--json", action="store_true", help="print a JSON document instead of text")
     _add_policy_arguments(check)
     check.set_defaults(handler=_check)
 
     lint = commands.add_parser(
-        "lint", help="validate a configuration file and print every problem with its fix",
+        "lint",
+        help="validate a configuration file and print every problem with its fix",
         description="Validate a TOML configuration file with the same validator the middleware uses, "
-                    "print every problem with its fix, and exit 1 if there is any. The WSGI_CORS_* "
-                    "environment variables are not read: the file is checked on its own.",
+        "print every problem with its fix, and exit 1 if there is any. The WSGI_CORS_* "
+        "environment variables are not read: the file is checked on its own.",
         allow_abbrev=False,
     )
     lint.add_argument("config", metavar="FILE", help="the TOML configuration file")
@@ -143,15 +167,19 @@ def _flag(option: str) -> str:
 def _add_policy_arguments(parser: argparse.ArgumentParser, schema: Sequence[Option] = OPTIONS) -> None:
     """One flag per option of the schema, of the option's kind."""
     group = parser.add_argument_group(
-        "policy", "Where the CORS policy comes from. Flags override WSGI_CORS_* variables, which override the file.")
+        "policy", "Where the CORS policy comes from. Flags override WSGI_CORS_* variables, which override the file."
+    )
     group.add_argument("--config", metavar="FILE", help="TOML configuration file (default: $WSGI_CORS_CONFIG, if set)")
     for option in schema:
         dest = "option_" + option.name
         if option.kind is ValueKind.LIST:
-            group.add_argument(_flag(option.name), action="append", dest=dest, metavar="LIST",
-                               help=option.help + "; comma-separated or repeated")
+            group.add_argument(
+                _flag(option.name), action="append", dest=dest, metavar="LIST", help=option.help + "; comma-separated or repeated"
+            )
         elif option.kind is ValueKind.BOOLEAN:
-            group.add_argument(_flag(option.name), action=argparse.BooleanOptionalAction, dest=dest, default=None, help=option.help)
+            group.add_argument(
+                _flag(option.name), action=argparse.BooleanOptionalAction, dest=dest, default=None, help=option.help
+            )
         else:
             group.add_argument(_flag(option.name), type=int, dest=dest, metavar="N", help=option.help)
 
@@ -254,13 +282,15 @@ def _log_refusals_to_stderr() -> None:
 def _check(args: argparse.Namespace, out: TextIO) -> int:
     if args.url is not None or args.path is None or args.path.lower().startswith(("http://", "https://")):  # wsgi_cors._live
         from ._live import run_check
+
         return run_check(args, out)
     loaded = _load(args)
     if loaded is None:
         return EXIT_USAGE
     headers = [_parse_header(text) for text in args.headers]
-    report = simulate(loaded.policy, origin=args.origin, method=args.method, path=args.path,
-                      headers=headers, credentials=args.credentials)
+    report = simulate(
+        loaded.policy, origin=args.origin, method=args.method, path=args.path, headers=headers, credentials=args.credentials
+    )
     report = {"allowed": report.pop("allowed"), "policy": list(loaded.sources), **report}
     if args.json:
         json.dump(report, out, indent=2)
@@ -340,8 +370,10 @@ def _render(report: dict[str, Any], sources: str, style: _Style, out: TextIO) ->
         lines.append(f"{style.label('Actual request:')} {style.dim('not sent')} ({actual['why']})")
     lines.append("")
     if report["allowed"]:
-        lines.append(f"{style.label('Result:')} {style.verdict('allowed')}: JavaScript on {request['origin']} can make "
-                     f"this request and read the response.")
+        lines.append(
+            f"{style.label('Result:')} {style.verdict('allowed')}: JavaScript on {request['origin']} can make "
+            f"this request and read the response."
+        )
     else:
         lines.append(f"{style.label('Result:')} {style.verdict('blocked')}: the browser console shows")
         lines.append(f"  {report['browser_error']}")
@@ -361,8 +393,11 @@ def _render_step(step: dict[str, Any], style: _Style) -> list[str]:
     if step["status"] is not None:
         answered = f"{status_line(step['status'])}, answered by wsgi_cors (the application never sees it)"
     else:
-        answered = "status from the application, CORS headers from wsgi_cors" if step["rule"] is not None \
+        answered = (
+            "status from the application, CORS headers from wsgi_cors"
+            if step["rule"] is not None
             else "from the application, untouched"
+        )
     lines.append(f"  response      {answered}")
     if step["response_headers"]:
         lines += [f"                {name}: {value}" for name, value in step["response_headers"]]
@@ -387,8 +422,11 @@ def _lint(args: argparse.Namespace, out: TextIO) -> int:
         print(f"warning: {message}", file=out)
     rules = loaded.policy.rules
     noted = f", {len(messages)} warning{'s' if len(messages) != 1 else ''}" if messages else ""
-    print(f"{printable(args.config)}: valid{noted}; {len(rules)} rule{'s' if len(rules) != 1 else ''} "
-          f"in precedence order: {', '.join(printable(rule) for rule in rules)}", file=out)
+    print(
+        f"{printable(args.config)}: valid{noted}; {len(rules)} rule{'s' if len(rules) != 1 else ''} "
+        f"in precedence order: {', '.join(printable(rule) for rule in rules)}",
+        file=out,
+    )
     return EXIT_BLOCKED if messages and args.strict else EXIT_OK
 
 

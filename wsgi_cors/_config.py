@@ -103,7 +103,6 @@ def user_stacklevel() -> int:
     return level
 
 
-
 def _suggest(name: str, known: frozenset[str]) -> str:
     if name.lower() in _ALIASES:
         return f"write {_ALIASES[name.lower()]}="
@@ -134,14 +133,20 @@ def _check_names(options: Mapping[str, Any], schema: Iterable[Option], rule: Any
         where = Location(option=str(name), rule=rule)
         if name not in allowed:
             if name in known:
-                problems.add(kinds.NOT_PER_RULE, where, options[name],
-                             f"{name} applies to the whole policy, not to one path rule", f"move {name}= to the top level")
+                problems.add(
+                    kinds.NOT_PER_RULE,
+                    where,
+                    options[name],
+                    f"{name} applies to the whole policy, not to one path rule",
+                    f"move {name}= to the top level",
+                )
             else:
                 problems.add(kinds.UNKNOWN_OPTION, where, options[name], "unknown option", _suggest(str(name), known))
 
 
-def _validate_rule_options(raw: Mapping[str, Any], schema: Iterable[Option], where: Callable[[str], Location],
-                           problems: Problems) -> dict[str, Any]:
+def _validate_rule_options(
+    raw: Mapping[str, Any], schema: Iterable[Option], where: Callable[[str], Location], problems: Problems
+) -> dict[str, Any]:
     """Run the validator of every per-rule option; returns the RuleSettings fields, plus ``shown`` (what describe() reports)."""
     values: dict[str, Any] = {}
     shown: dict[str, Any] = {}
@@ -176,81 +181,128 @@ def _check_combinations(values: Mapping[str, Any], where: Callable[[str], Locati
     credentials = values["supports_credentials"]
     if credentials:
         if origins.allow_all:
-            entry = next((item for item in (shown_origins if isinstance(shown_origins, list) else [shown_origins])
-                          if item in ("*", ".*")), "*")
-            problems.add(kinds.CREDENTIALS_ANY_ORIGIN, origin_at(entry), entry,
-                         f"{entry!r} admits every origin, so with supports_credentials=True any website could read responses sent "
-                         "with the user's cookies (Flask-CORS, Starlette and django-cors-headers silently reflect every origin here)",
-                         "list the trusted origins, e.g. origins=['https://app.example.com'], or set supports_credentials=False")
+            entry = next(
+                (item for item in (shown_origins if isinstance(shown_origins, list) else [shown_origins]) if item in ("*", ".*")),
+                "*",
+            )
+            problems.add(
+                kinds.CREDENTIALS_ANY_ORIGIN,
+                origin_at(entry),
+                entry,
+                f"{entry!r} admits every origin, so with supports_credentials=True any website could read responses sent "
+                "with the user's cookies (Flask-CORS, Starlette and django-cors-headers silently reflect every origin here)",
+                "list the trusted origins, e.g. origins=['https://app.example.com'], or set supports_credentials=False",
+            )
         _check_probed_origins(origins, values["allow_public_suffix_wildcards"], origin_at, checks)
         exposed = values["shown"]["expose_headers"]
         if values["expose_headers"] is not None and "*" in [name.strip() for name in values["expose_headers"].split(",")]:
             here = where("expose_headers")
             if isinstance(exposed, list) and "*" in exposed:
                 here = dataclasses.replace(here, index=exposed.index("*"))
-            problems.add(kinds.CREDENTIALS_EXPOSE_WILDCARD, here, "*",
-                         "with credentials, browsers read '*' in Access-Control-Expose-Headers as a header literally named '*'",
-                         "list the header names to expose")
+            problems.add(
+                kinds.CREDENTIALS_EXPOSE_WILDCARD,
+                here,
+                "*",
+                "with credentials, browsers read '*' in Access-Control-Expose-Headers as a header literally named '*'",
+                "list the header names to expose",
+            )
         if not values["allow_public_suffix_wildcards"]:
             for pattern, under in public_suffix_wildcards(origins):
                 if under is None:
-                    problem = (f"anyone can register a name under the public suffix of {pattern!r} (Public Suffix List), so "
-                               "strangers' sites would read responses sent with the user's cookies")
-                    fix = ("list subdomains of a domain you control, e.g. 'https://*.myproject.github.io', or set "
-                           "allow_public_suffix_wildcards=True if every site under it is trusted")
+                    problem = (
+                        f"anyone can register a name under the public suffix of {pattern!r} (Public Suffix List), so "
+                        "strangers' sites would read responses sent with the user's cookies"
+                    )
+                    fix = (
+                        "list subdomains of a domain you control, e.g. 'https://*.myproject.github.io', or set "
+                        "allow_public_suffix_wildcards=True if every site under it is trusted"
+                    )
                 else:
-                    problem = (f"'*.' spans several labels, so {pattern!r} also admits names under {under!r}, a public suffix "
-                               "under this domain (Public Suffix List): anyone can register one, and strangers' sites would read "
-                               "responses sent with the user's cookies")
-                    fix = ("list the exact origins you use, or set allow_public_suffix_wildcards=True if every site under it is "
-                           "trusted")
+                    problem = (
+                        f"'*.' spans several labels, so {pattern!r} also admits names under {under!r}, a public suffix "
+                        "under this domain (Public Suffix List): anyone can register one, and strangers' sites would read "
+                        "responses sent with the user's cookies"
+                    )
+                    fix = (
+                        "list the exact origins you use, or set allow_public_suffix_wildcards=True if every site under it is "
+                        "trusted"
+                    )
                 problems.add(kinds.CREDENTIALS_PUBLIC_SUFFIX_WILDCARD, origin_at(pattern), pattern, problem, fix)
         if "null" in origins.exact:
-            problems.add(kinds.CREDENTIALS_NULL, origin_at("null"), "null",
-                         "'null' with credentials: any sandboxed iframe or data: page sends Origin: null and would read responses "
-                         "sent with the user's cookies", "remove 'null', or serve that content from a real origin")
+            problems.add(
+                kinds.CREDENTIALS_NULL,
+                origin_at("null"),
+                "null",
+                "'null' with credentials: any sandboxed iframe or data: page sends Origin: null and would read responses "
+                "sent with the user's cookies",
+                "remove 'null', or serve that content from a real origin",
+            )
         insecure: list[Any] = list(insecure_origins(origins))
         insecure.extend(pattern for pattern in origins.regexes if admits_plain_http(pattern))
         for origin in insecure:
             text = origin.pattern if isinstance(origin, re.Pattern) else origin
-            problems.add(kinds.CREDENTIALS_PLAIN_HTTP, origin_at(origin), text,
-                         f"{text!r} admits a plain-http origin with credentials: anyone on the network path can inject script "
-                         "into it and read your responses", "use the https:// origin")
+            problems.add(
+                kinds.CREDENTIALS_PLAIN_HTTP,
+                origin_at(origin),
+                text,
+                f"{text!r} admits a plain-http origin with credentials: anyone on the network path can inject script "
+                "into it and read your responses",
+                "use the https:// origin",
+            )
     for entry in _regex_entries(shown_origins):
         glob_fix = glob_looking_star(entry)
         if glob_fix is None:
             continue
         problem = f"'*' is used as a glob in {entry!r}, but this is not the shape of a wildcard pattern, so it is read as a regex"
         if credentials:
-            problems.add(kinds.CREDENTIALS_GLOB_REGEX, origin_at(entry), entry,
-                         problem + ", which admits origins you did not mean with the user's cookies", glob_fix)
+            problems.add(
+                kinds.CREDENTIALS_GLOB_REGEX,
+                origin_at(entry),
+                entry,
+                problem + ", which admits origins you did not mean with the user's cookies",
+                glob_fix,
+            )
         else:
             problems.add(kinds.GLOB_REGEX, origin_at(entry), entry, problem + " that admits origins you did not mean", glob_fix)
     if values["allow_private_network"]:
         everyone = _admits_any_website(origins, shown_origins, checks)
         if everyone is not None:
             shown = everyone.pattern if isinstance(everyone, re.Pattern) else everyone
-            problems.add(kinds.PRIVATE_NETWORK_ANY_WEBSITE, origin_at(everyone), shown,
-                         f"with allow_private_network=True, {shown!r} admits every website, so any page on the internet could reach "
-                         "this private-network service through the user's browser, which is what Private Network Access exists "
-                         "to stop",
-                         "list the origins that may reach it, e.g. origins=['https://app.example.com'], or set "
-                         "allow_private_network=False")
+            problems.add(
+                kinds.PRIVATE_NETWORK_ANY_WEBSITE,
+                origin_at(everyone),
+                shown,
+                f"with allow_private_network=True, {shown!r} admits every website, so any page on the internet could reach "
+                "this private-network service through the user's browser, which is what Private Network Access exists "
+                "to stop",
+                "list the origins that may reach it, e.g. origins=['https://app.example.com'], or set "
+                "allow_private_network=False",
+            )
     if values["send_wildcard"] and not origins.allow_all:
-        problems.add(kinds.SEND_WILDCARD_UNUSED, where("send_wildcard"), True, "send_wildcard only has an effect with origins='*'",
-                     "remove send_wildcard (it is on)")
+        problems.add(
+            kinds.SEND_WILDCARD_UNUSED,
+            where("send_wildcard"),
+            True,
+            "send_wildcard only has an effect with origins='*'",
+            "remove send_wildcard (it is on)",
+        )
     if not values["vary_header"]:
         # Every rule's headers depend on the Origin (even origins="*" with send_wildcard refuses null), so without
         # Vary a shared cache replays one origin's answer to others (Fetch "CORS protocol and HTTP caches").
-        problems.add(kinds.NO_VARY, where("vary_header"), False,
-                     "without Vary: Origin a shared or browser cache replays the answer computed for one origin (a grant, a "
-                     "refusal, or the answer to a request without Origin) to every other origin",
-                     "remove vary_header=False, or make sure the application sends Vary: Origin (or Cache-Control: no-store "
-                     "or private) on every response of this path")
+        problems.add(
+            kinds.NO_VARY,
+            where("vary_header"),
+            False,
+            "without Vary: Origin a shared or browser cache replays the answer computed for one origin (a grant, a "
+            "refusal, or the answer to a request without Origin) to every other origin",
+            "remove vary_header=False, or make sure the application sends Vary: Origin (or Cache-Control: no-store "
+            "or private) on every response of this path",
+        )
 
 
-def _check_probed_origins(origins: OriginMatcher, public_suffix_opt_in: bool, origin_at: Callable[[Any], Location],
-                          checks: _Checks) -> None:
+def _check_probed_origins(
+    origins: OriginMatcher, public_suffix_opt_in: bool, origin_at: Callable[[Any], Location], checks: _Checks
+) -> None:
     """With credentials: every regex and predicate is tried with attacker origins (wsgi_cors._origin_probes); a match is an error."""
     for entry in (*origins.regexes, *origins.predicates):
         admitted = checks.attacker_matches(entry)
@@ -261,21 +313,37 @@ def _check_probed_origins(origins: OriginMatcher, public_suffix_opt_in: bool, or
         what = f"the regex {shown!r} admits" if is_regex_entry else f"the predicate {entry!r} returned True for"
         examples = ", ".join(admitted.origins[:2])
         if admitted.any_website:
-            fix = ("anchor it to a domain you control, e.g. r'https://[a-z0-9-]+\\.example\\.com', or list the trusted origins; "
-                   "or set supports_credentials=False") if is_regex_entry else (
-                   "make it admit only origins you control (it is called with probe origins such as these when the policy is "
-                   "built), or list the trusted origins; or set supports_credentials=False")
-            checks.problems.add(kinds.CREDENTIALS_CATCH_ALL, origin_at(entry), shown,
-                                f"{what} origins anyone can set up ({examples}), so any website could read responses sent with "
-                                "the user's cookies", fix)
+            fix = (
+                (
+                    "anchor it to a domain you control, e.g. r'https://[a-z0-9-]+\\.example\\.com', or list the trusted origins; "
+                    "or set supports_credentials=False"
+                )
+                if is_regex_entry
+                else (
+                    "make it admit only origins you control (it is called with probe origins such as these when the policy is "
+                    "built), or list the trusted origins; or set supports_credentials=False"
+                )
+            )
+            checks.problems.add(
+                kinds.CREDENTIALS_CATCH_ALL,
+                origin_at(entry),
+                shown,
+                f"{what} origins anyone can set up ({examples}), so any website could read responses sent with "
+                "the user's cookies",
+                fix,
+            )
         elif not public_suffix_opt_in:
-            checks.problems.add(kinds.CREDENTIALS_PUBLIC_SUFFIX_PATTERN, origin_at(entry), shown,
-                                f"{what} names anyone can register under {admitted.suffix_text()} "
-                                f"(Public Suffix List), such as {admitted.origins[0]}, so strangers' sites would read responses "
-                                "sent with the user's cookies",
-                                "admit only subdomains of a domain you control, e.g. "
-                                "r'https://[a-z0-9-]+\\.myproject\\.github\\.io', or set allow_public_suffix_wildcards=True if "
-                                "every site under it is trusted")
+            checks.problems.add(
+                kinds.CREDENTIALS_PUBLIC_SUFFIX_PATTERN,
+                origin_at(entry),
+                shown,
+                f"{what} names anyone can register under {admitted.suffix_text()} "
+                f"(Public Suffix List), such as {admitted.origins[0]}, so strangers' sites would read responses "
+                "sent with the user's cookies",
+                "admit only subdomains of a domain you control, e.g. "
+                "r'https://[a-z0-9-]+\\.myproject\\.github\\.io', or set allow_public_suffix_wildcards=True if "
+                "every site under it is trusted",
+            )
 
 
 def _admits_any_website(origins: OriginMatcher, shown: Any, checks: _Checks) -> Any:
@@ -296,8 +364,15 @@ def _regex_entries(shown: Any) -> list[str]:
     A compiled pattern states regex intent (it is the fix the glob warning offers), so it is not second-guessed here;
     it gets every other regex warning (an unescaped '.', plain http with credentials, the attacker probes)."""
     entries = shown if isinstance(shown, list) else [shown]
-    return [entry for entry in entries if isinstance(entry, str) and entry not in ("*", ".*") and "*" in entry
-            and not _WILDCARD_SHAPE_RE.fullmatch(entry) and not REGEX_HINT_CHARACTERS.isdisjoint(entry)]
+    return [
+        entry
+        for entry in entries
+        if isinstance(entry, str)
+        and entry not in ("*", ".*")
+        and "*" in entry
+        and not _WILDCARD_SHAPE_RE.fullmatch(entry)
+        and not REGEX_HINT_CHARACTERS.isdisjoint(entry)
+    ]
 
 
 def _top_level(name: str) -> Location:
@@ -309,8 +384,9 @@ def _in_rule(rule: Any, own: Optional[frozenset[str]], name: str) -> Location:
     return Location(option=name, rule=rule if own is None or name in own else None)
 
 
-def _check_unused_top_level(options: Mapping[str, Any], overrides: list[Any], rule_names: frozenset[str],
-                            problems: Problems) -> None:
+def _check_unused_top_level(
+    options: Mapping[str, Any], overrides: list[Any], rule_names: frozenset[str], problems: Problems
+) -> None:
     """Warn about a top-level option that every path rule sets for itself: it applies to no path.
 
     A warning, not an error: the policy in force is what the rules say. But the unused value is still
@@ -322,10 +398,14 @@ def _check_unused_top_level(options: Mapping[str, Any], overrides: list[Any], ru
         return
     for name in options:
         if name in rule_names and all(name in own for own in overrides):
-            problems.add(kinds.UNUSED_TOP_LEVEL, Location(option=name), options[name],
-                         f"every path rule in resources sets its own {name}, so the top-level {name} applies to no path; "
-                         "a rule added later without its own would inherit it",
-                         f"remove the top-level {name}, or drop {name} from the rules that only repeat it")
+            problems.add(
+                kinds.UNUSED_TOP_LEVEL,
+                Location(option=name),
+                options[name],
+                f"every path rule in resources sets its own {name}, so the top-level {name} applies to no path; "
+                "a rule added later without its own would inherit it",
+                f"remove the top-level {name}, or drop {name} from the rules that only repeat it",
+            )
 
 
 def _for_rule(found: ConfigProblem, rule: Any, own: frozenset[str]) -> ConfigProblem:
@@ -368,8 +448,10 @@ def build_settings(options: Mapping[str, Any], *, schema: Iterable[Option] = OPT
             merged = {**top, **{name: overrides[name] for name in own}}
             values = _validate_rule_options(merged, schema, functools.partial(_in_rule, key, own), problems)
             # Problems of inherited top-level options were already reported once; keep only the rule's own.
-            problems.errors[before[0]:] = [found for found in problems.errors[before[0]:] if found.location.rule is not None]
-            problems.warnings[before[1]:] = [found for found in problems.warnings[before[1]:] if found[1].location.rule is not None]
+            problems.errors[before[0] :] = [found for found in problems.errors[before[0] :] if found.location.rule is not None]
+            problems.warnings[before[1] :] = [
+                found for found in problems.warnings[before[1] :] if found[1].location.rule is not None
+            ]
             # A combination problem points at the offending value where it is written: the rule's own option, or the
             # top-level one it inherits (its line in a file), saying which rule's own options make it a problem. A value
             # nobody wrote (a default) is the rule's: that is where the fix goes.
@@ -379,8 +461,8 @@ def build_settings(options: Mapping[str, Any], *, schema: Iterable[Option] = OPT
             values = top_values
         before = len(problems.errors), len(problems.warnings)
         _check_combinations(values, where, checks)
-        fresh_errors, fresh_warnings = problems.errors[before[0]:], problems.warnings[before[1]:]
-        del problems.errors[before[0]:], problems.warnings[before[1]:]
+        fresh_errors, fresh_warnings = problems.errors[before[0] :], problems.warnings[before[1] :]
+        del problems.errors[before[0] :], problems.warnings[before[1] :]
         if own:
             fresh_errors = [_for_rule(found, key, own) for found in fresh_errors]
             fresh_warnings = [(kind, _for_rule(found, key, own)) for kind, found in fresh_warnings]
@@ -393,7 +475,9 @@ def build_settings(options: Mapping[str, Any], *, schema: Iterable[Option] = OPT
                 seen_combination_problems.add((found.location, found.code, repr(found.value)))
                 problems.warnings.append((kind, found))
         text = pattern.pattern if isinstance(pattern, re.Pattern) else pattern
-        fields = {field.name: values[field.name] for field in dataclasses.fields(RuleSettings) if field.name not in _RULE_IDENTITY}
+        fields = {
+            field.name: values[field.name] for field in dataclasses.fields(RuleSettings) if field.name not in _RULE_IDENTITY
+        }
         settings = RuleSettings(path=text, index=index, options=_frozen(values["shown"]), **fields)
         rules.append(PathRule(pattern, settings, index))
 
@@ -402,10 +486,14 @@ def build_settings(options: Mapping[str, Any], *, schema: Iterable[Option] = OPT
         raise ConfigError(problems.errors)
     matcher = PathMatcher(rules)
     for rule, covering in matcher.shadowed:
-        problems.add(kinds.SHADOWED_RULE, Location(rule=rule.text), rule.text,
-                     f"this rule can never match: resources[{covering.text!r}] takes precedence and covers every path it does "
-                     "(precedence: exact paths, then the longest literal prefix, then declaration order)",
-                     "remove the rule, or make it more specific than the rule that covers it")
+        problems.add(
+            kinds.SHADOWED_RULE,
+            Location(rule=rule.text),
+            rule.text,
+            f"this rule can never match: resources[{covering.text!r}] takes precedence and covers every path it does "
+            "(precedence: exact paths, then the longest literal prefix, then declaration order)",
+            "remove the rule, or make it more specific than the rule that covers it",
+        )
     stacklevel = user_stacklevel()
     for kind, found in problems.warnings:
         assert kind.category is not None
@@ -414,7 +502,9 @@ def build_settings(options: Mapping[str, Any], *, schema: Iterable[Option] = OPT
         "resources": {rule.text if isinstance(rule.pattern, str) else rule.pattern: dict(rule.target.options) for rule in rules},
         **{name: shown for name, shown in policy_shown.items() if name != "resources"},
     }
-    return Settings(rules=matcher, intercept_exceptions=policy_values.get("intercept_exceptions", False), options=_frozen(described))
+    return Settings(
+        rules=matcher, intercept_exceptions=policy_values.get("intercept_exceptions", False), options=_frozen(described)
+    )
 
 
 def _frozen(value: Any) -> Any:

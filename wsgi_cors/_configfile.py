@@ -97,7 +97,7 @@ _NEAR_PREFIX_RE = re.compile(r"wsgi[\W_]*cors[\W_]+(?P<option>\w.*)", re.IGNOREC
 # difflib ratio above which a whole variable name is taken for a misspelling of ours: WSGI_COR_ORIGINS
 # scores 0.97 against WSGI_CORS_ORIGINS, another library's CORS_ORIGINS 0.83.
 _NEAR_NAME_CUTOFF = 0.88
-_CONFIG_OPTION = CONFIG_VARIABLE[len(ENV_PREFIX):].lower()
+_CONFIG_OPTION = CONFIG_VARIABLE[len(ENV_PREFIX) :].lower()
 _RESOURCES_HEADER_RE = re.compile(r"""\s*\[\[\s*(resources|"resources"|'resources')\s*\]\]""")
 
 
@@ -233,19 +233,31 @@ def _read_file(config: StrPath, from_variable: bool) -> _ConfigFile:
             raw = stream.read()
     except OSError as error:
         absolute = os.path.abspath(label)
-        raise ConfigError([_problem(
-            kinds.UNREADABLE_FILE, Location(source=f"environment variable {CONFIG_VARIABLE}" if from_variable else "config file"),
-            label,
-            f"cannot read the configuration file ({error.strerror or error})",
-            f"check the path: relative paths start from the current directory, so this one is {absolute}",
-        )]) from None
+        raise ConfigError(
+            [
+                _problem(
+                    kinds.UNREADABLE_FILE,
+                    Location(source=f"environment variable {CONFIG_VARIABLE}" if from_variable else "config file"),
+                    label,
+                    f"cannot read the configuration file ({error.strerror or error})",
+                    f"check the path: relative paths start from the current directory, so this one is {absolute}",
+                )
+            ]
+        ) from None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
-        raise ConfigError([_problem(
-            kinds.FILE_NOT_UTF8, Location(source=label), raw[max(0, error.start - 20):error.end + 20], "a TOML file must be UTF-8",
-            "save the file as UTF-8",
-        )]) from None
+        raise ConfigError(
+            [
+                _problem(
+                    kinds.FILE_NOT_UTF8,
+                    Location(source=label),
+                    raw[max(0, error.start - 20) : error.end + 20],
+                    "a TOML file must be UTF-8",
+                    "save the file as UTF-8",
+                )
+            ]
+        ) from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
@@ -269,13 +281,20 @@ def _syntax_problem(label: str, text: str, message: str) -> ConfigProblem:
         line, column = len(lines), len(lines[-1]) + 1
         said = message[: -len(_TOML_AT_END)].rstrip() + " at the end of the file"
     else:  # a parser that gives no position: the file is all we can name
-        return _problem(kinds.INVALID_TOML, Location(source=label), None, f"not valid TOML: {message}",
-                        "correct the TOML syntax")
+        return _problem(kinds.INVALID_TOML, Location(source=label), None, f"not valid TOML: {message}", "correct the TOML syntax")
     shown = lines[line - 1] if 0 < line <= len(lines) else ""
-    hint = ("the file ends inside a value: close the array, inline table or string opened above" if at_end else
-            'strings need quotes; lists are ["a", "b"]; booleans are true/false')
-    return _problem(kinds.INVALID_TOML, Location(source=f"{label}, line {line}, column {column}"), shown,
-                    f"not valid TOML: {said}", f"correct the TOML syntax at line {line}, column {column} ({hint})")
+    hint = (
+        "the file ends inside a value: close the array, inline table or string opened above"
+        if at_end
+        else 'strings need quotes; lists are ["a", "b"]; booleans are true/false'
+    )
+    return _problem(
+        kinds.INVALID_TOML,
+        Location(source=f"{label}, line {line}, column {column}"),
+        shown,
+        f"not valid TOML: {said}",
+        f"correct the TOML syntax at line {line}, column {column} ({hint})",
+    )
 
 
 def _file_options(file: _ConfigFile, problems: list[ConfigProblem]) -> tuple[dict[str, Any], dict[str, int]]:
@@ -288,11 +307,15 @@ def _file_options(file: _ConfigFile, problems: list[ConfigProblem]) -> tuple[dic
     tables = options.get(_RESOURCES_KEY)
     if not isinstance(tables, list) or not any(isinstance(table, dict) for table in tables):
         if isinstance(tables, dict):
-            problems.append(_problem(
-                kinds.RESOURCES_TABLE, file.where(file.top_level_line(_RESOURCES_KEY), _RESOURCES_KEY), tables,
-                "path rules are written as [[resources]] tables, one per path",
-                '[[resources]] then path = "/api/*" and the options of that path, on the lines below',
-            ))
+            problems.append(
+                _problem(
+                    kinds.RESOURCES_TABLE,
+                    file.where(file.top_level_line(_RESOURCES_KEY), _RESOURCES_KEY),
+                    tables,
+                    "path rules are written as [[resources]] tables, one per path",
+                    '[[resources]] then path = "/api/*" and the options of that path, on the lines below',
+                )
+            )
             del options[_RESOURCES_KEY]
         return options, rules_index  # absent, a pattern or a list of patterns: the validator's business
     rules: dict[str, Any] = {}
@@ -303,26 +326,38 @@ def _file_options(file: _ConfigFile, problems: list[ConfigProblem]) -> tuple[dic
             own = {key: value for key, value in table.items() if key != _PATH_KEY}
             path = table.get(_PATH_KEY)
             if not isinstance(path, str):
-                problems.append(_problem(
-                    kinds.RULE_WITHOUT_PATH, file.where(file.rule_line(index, _PATH_KEY), _PATH_KEY, index), path,
-                    "every [[resources]] table needs the path it applies to",
-                    'add path = "/api/*" (a string) to this table',
-                ))
+                problems.append(
+                    _problem(
+                        kinds.RULE_WITHOUT_PATH,
+                        file.where(file.rule_line(index, _PATH_KEY), _PATH_KEY, index),
+                        path,
+                        "every [[resources]] table needs the path it applies to",
+                        'add path = "/api/*" (a string) to this table',
+                    )
+                )
                 continue
             pattern = path
         else:
-            problems.append(_problem(
-                kinds.BAD_RULE_ENTRY, file.where(file.top_level_line(_RESOURCES_KEY), rule=index), table,
-                "a path rule is a [[resources]] table or a path pattern string",
-                '[[resources]] then path = "/api/*"',
-            ))
+            problems.append(
+                _problem(
+                    kinds.BAD_RULE_ENTRY,
+                    file.where(file.top_level_line(_RESOURCES_KEY), rule=index),
+                    table,
+                    "a path rule is a [[resources]] table or a path pattern string",
+                    '[[resources]] then path = "/api/*"',
+                )
+            )
             continue
         if pattern in rules:
-            problems.append(_problem(
-                kinds.DUPLICATE_RULE, file.where(file.rule_line(index, _PATH_KEY), rule=pattern), pattern,
-                f"a second rule for the same path (the first is {_rule_position(file, rules_index[pattern])})",
-                "merge the two tables into one",
-            ))
+            problems.append(
+                _problem(
+                    kinds.DUPLICATE_RULE,
+                    file.where(file.rule_line(index, _PATH_KEY), rule=pattern),
+                    pattern,
+                    f"a second rule for the same path (the first is {_rule_position(file, rules_index[pattern])})",
+                    "merge the two tables into one",
+                )
+            )
             continue
         rules[pattern] = own
         rules_index[pattern] = index
@@ -382,7 +417,7 @@ def toml_value(value: Any) -> Optional[str]:
     if isinstance(value, str):
         if "'" not in value and not _TOML_LITERAL_FORBIDDEN_RE.search(value):
             return f"'{value}'"
-        return tomli_w.dumps({"v": value})[len("v = "):].rstrip("\n")
+        return tomli_w.dumps({"v": value})[len("v = ") :].rstrip("\n")
     return "[" + ", ".join(str(toml_value(item)) for item in value) + "]"
 
 
@@ -438,15 +473,21 @@ def _misspelled_variables(environ: Mapping[str, str], problems: list[ConfigProbl
             if not close:
                 continue
             fix = f"did you mean {close[0]}?"
-        problems.append(_problem(
-            kinds.MISSPELLED_VARIABLE, Location(source=f"environment variable {variable}"), environ[variable],
-            f"looks meant for wsgi_cors, but only variables spelled exactly {ENV_PREFIX}<OPTION> (upper case) are read, "
-            "so this one would be ignored and the defaults (any origin) would apply", fix,
-        ))
+        problems.append(
+            _problem(
+                kinds.MISSPELLED_VARIABLE,
+                Location(source=f"environment variable {variable}"),
+                environ[variable],
+                f"looks meant for wsgi_cors, but only variables spelled exactly {ENV_PREFIX}<OPTION> (upper case) are read, "
+                "so this one would be ignored and the defaults (any origin) would apply",
+                fix,
+            )
+        )
 
 
-def _environment_options(environ: Mapping[str, str], problems: list[ConfigProblem],
-                         schema: tuple[Option, ...] = OPTIONS) -> dict[str, tuple[str, Any]]:
+def _environment_options(
+    environ: Mapping[str, str], problems: list[ConfigProblem], schema: tuple[Option, ...] = OPTIONS
+) -> dict[str, tuple[str, Any]]:
     """``{option: (variable, value)}`` for every ``WSGI_CORS_*`` variable except the file's; each option's kind
     (the schema's) says how its text becomes a value."""
     found: dict[str, tuple[str, Any]] = {}
@@ -455,7 +496,7 @@ def _environment_options(environ: Mapping[str, str], problems: list[ConfigProble
     for variable in sorted(environ):
         if not variable.startswith(ENV_PREFIX) or variable == CONFIG_VARIABLE:
             continue
-        name = variable[len(ENV_PREFIX):].lower()
+        name = variable[len(ENV_PREFIX) :].lower()
         text = environ[variable]
         where = Location(source=f"environment variable {variable}")
         option = known.get(name)
@@ -471,18 +512,33 @@ def _environment_options(environ: Mapping[str, str], problems: list[ConfigProble
 _INVALID = object()
 
 
-def _option_from_text(option: Option, text: str, where: Location, name: str, problems: list[ConfigProblem],
-                      kind: str = "variable") -> Any:
+def _option_from_text(
+    option: Option, text: str, where: Location, name: str, problems: list[ConfigProblem], kind: str = "variable"
+) -> Any:
     """One option's value written as text (a ``variable``, an ini ``key``), or _INVALID with the problem recorded."""
     if not text.strip():
-        problems.append(_problem(kinds.EMPTY_VARIABLE, where, text, f"the {kind} is set but empty",
-                                 f"{'unset' if kind == 'variable' else 'remove'} {name} to use the default, or give it a value"))
+        problems.append(
+            _problem(
+                kinds.EMPTY_VARIABLE,
+                where,
+                text,
+                f"the {kind} is set but empty",
+                f"{'unset' if kind == 'variable' else 'remove'} {name} to use the default, or give it a value",
+            )
+        )
         return _INVALID
     try:
         return from_text(option, text)
     except ValueError:
-        problems.append(_problem(kinds.VARIABLE_NOT_BOOLEAN, where, text, "not a boolean",
-                                 f"write {name}=true or {name}=false (1/0 and yes/no work too)"))
+        problems.append(
+            _problem(
+                kinds.VARIABLE_NOT_BOOLEAN,
+                where,
+                text,
+                "not a boolean",
+                f"write {name}=true or {name}=false (1/0 and yes/no work too)",
+            )
+        )
         return _INVALID
 
 
@@ -515,8 +571,9 @@ def options_from_text(settings: Mapping[str, str], *, source: str) -> dict[str, 
 class _Provenance:
     """Says where an option's value was written, to prefix the validator's ``where`` with it."""
 
-    def __init__(self, file: Optional[_ConfigFile], rules_index: Mapping[str, int],
-                 variables: Mapping[str, str], in_file: frozenset[str]) -> None:
+    def __init__(
+        self, file: Optional[_ConfigFile], rules_index: Mapping[str, int], variables: Mapping[str, str], in_file: frozenset[str]
+    ) -> None:
         self.file = file
         self.rules_index = rules_index
         self.variables = variables  # option -> the environment variable that set it
@@ -558,9 +615,15 @@ def _load(
     if CONFIG_VARIABLE in environ and not environ[CONFIG_VARIABLE].strip():
         # Set but empty: a deploy script whose $CONFIG_PATH expanded to nothing; reading no file would
         # silently leave the defaults (origins '*').
-        problems.append(_problem(kinds.EMPTY_VARIABLE, Location(source=f"environment variable {CONFIG_VARIABLE}"),
-                                 environ[CONFIG_VARIABLE], "the variable is set but empty, so no configuration file would be read",
-                                 f"set {CONFIG_VARIABLE} to the path of the TOML file, or unset it"))
+        problems.append(
+            _problem(
+                kinds.EMPTY_VARIABLE,
+                Location(source=f"environment variable {CONFIG_VARIABLE}"),
+                environ[CONFIG_VARIABLE],
+                "the variable is set but empty, so no configuration file would be read",
+                f"set {CONFIG_VARIABLE} to the path of the TOML file, or unset it",
+            )
+        )
     from_variable = config is None and bool(environ.get(CONFIG_VARIABLE, "").strip())
     path = environ.get(CONFIG_VARIABLE) if from_variable else config
     file = _read_file(path, from_variable) if path is not None else None  # unreadable: nothing else can be checked
@@ -609,8 +672,15 @@ def _report_only_policy(table: Any, file: Optional[_ConfigFile], problems: list[
     """The ``[report_only]`` table (options, ``[[report_only.resources]]`` included) as a policy; problems located in it."""
     source = f"{file.label if file else 'configuration'} [{REPORT_ONLY_KEY}]"
     if not isinstance(table, dict):
-        problems.append(_problem(kinds.BAD_REPORT_ONLY, Location(option=REPORT_ONLY_KEY, source=source),
-                                 table, "report_only is a table of options", "write [report_only] and the options under it"))
+        problems.append(
+            _problem(
+                kinds.BAD_REPORT_ONLY,
+                Location(option=REPORT_ONLY_KEY, source=source),
+                table,
+                "report_only is a table of options",
+                "write [report_only] and the options under it",
+            )
+        )
         return None
     options = dict(table)
     rules = options.get(_RESOURCES_KEY)
@@ -619,6 +689,8 @@ def _report_only_policy(table: Any, file: Optional[_ConfigFile], problems: list[
     try:
         return CORSPolicy(**options)
     except ConfigError as error:
-        problems.extend(dataclasses.replace(problem, location=dataclasses.replace(problem.location, source=source))
-                        for problem in error.problems)
+        problems.extend(
+            dataclasses.replace(problem, location=dataclasses.replace(problem.location, source=source))
+            for problem in error.problems
+        )
         return None

@@ -177,11 +177,36 @@ class _CompiledRule:
     cache would replay one origin's answer, grant or refusal, to every other.
     """
 
-    __slots__ = ("settings", "path", "exact", "match_beyond_exact", "methods", "allow_all_headers", "allow_header_names",
-                 "allow_header_regex", "allow_private_network", "wildcard", "vary_actual", "vary_preflight", "actual_tail",
-                 "wildcard_actual", "preflight_head", "preflight_max_age", "preflight_tail", "preflight_status",
-                 "rejected_preflight_status", "not_cors", "not_cors_on_ambiguous_path", "any_browser_header_list", "allowed_names_superset",
-                 "cacheable", "exact_decisions", "actual_decisions", "preflight_decisions", "remember_limit")
+    __slots__ = (
+        "settings",
+        "path",
+        "exact",
+        "match_beyond_exact",
+        "methods",
+        "allow_all_headers",
+        "allow_header_names",
+        "allow_header_regex",
+        "allow_private_network",
+        "wildcard",
+        "vary_actual",
+        "vary_preflight",
+        "actual_tail",
+        "wildcard_actual",
+        "preflight_head",
+        "preflight_max_age",
+        "preflight_tail",
+        "preflight_status",
+        "rejected_preflight_status",
+        "not_cors",
+        "not_cors_on_ambiguous_path",
+        "any_browser_header_list",
+        "allowed_names_superset",
+        "cacheable",
+        "exact_decisions",
+        "actual_decisions",
+        "preflight_decisions",
+        "remember_limit",
+    )
 
     def __init__(self, settings: RuleSettings) -> None:
         self.settings = s = settings
@@ -202,8 +227,17 @@ class _CompiledRule:
         self.vary_actual: Headers = (("Vary", "Origin"),) if s.vary_header else ()
         # A preflight's answer depends on each request header it reads, -Private-Network included: when private
         # network access is off, "true" is refused with 403 where its absence gets 200, and the cache must tell them apart.
-        self.vary_preflight: Headers = (("Vary", "Origin, Access-Control-Request-Method, Access-Control-Request-Headers, "
-                                         "Access-Control-Request-Private-Network"),) if s.vary_header else ()
+        self.vary_preflight: Headers = (
+            (
+                (
+                    "Vary",
+                    "Origin, Access-Control-Request-Method, Access-Control-Request-Headers, "
+                    "Access-Control-Request-Private-Network",
+                ),
+            )
+            if s.vary_header
+            else ()
+        )
 
         credentials: Headers = ((ACAC, "true"),) if s.supports_credentials else ()
         expose: Headers = ((ACEH, s.expose_headers),) if s.expose_headers else ()
@@ -212,7 +246,9 @@ class _CompiledRule:
         self.wildcard_actual: Headers = ((ACAO, "*"),) + self.actual_tail
         self.preflight_head: Headers = expose + credentials
         self.preflight_max_age: Headers = ((ACMA, s.max_age),) if s.max_age is not None else ()
-        self.preflight_tail: Headers = self.preflight_max_age + (((ACAM, s.methods_value),) if s.methods is not None else ()) + self.vary_preflight
+        self.preflight_tail: Headers = (
+            self.preflight_max_age + (((ACAM, s.methods_value),) if s.methods is not None else ()) + self.vary_preflight
+        )
         self.preflight_status = s.preflight_status if s.automatic_options else None
         self.rejected_preflight_status = REJECTED_PREFLIGHT_STATUS if s.automatic_options else None
 
@@ -226,7 +262,9 @@ class _CompiledRule:
             not_cors_headers = self.vary_actual
         self.not_cors = Decision(kind=RequestKind.NOT_CORS, verdict=ALLOWED, rule=self.path, headers=not_cors_headers)
         # On a path routers may read under another rule, not the static always_send ACAO: it may belong to another view.
-        self.not_cors_on_ambiguous_path = Decision(kind=RequestKind.NOT_CORS, verdict=ALLOWED, rule=self.path, headers=self.vary_actual)
+        self.not_cors_on_ambiguous_path = Decision(
+            kind=RequestKind.NOT_CORS, verdict=ALLOWED, rule=self.path, headers=self.vary_actual
+        )
         # A decision depends only on this rule and the request's CORS headers, unless an origin predicate
         # (user code, which may consult a database) takes part: then nothing is remembered.
         self.cacheable = not s.origins.predicates
@@ -240,8 +278,9 @@ class _CompiledRule:
         # is checked in C-level passes: a character-class regex when any name is allowed, a subset test
         # against the allowed names otherwise. Anything else takes the general, bounded parser.
         self.any_browser_header_list = _BROWSER_HEADER_LIST_RE.fullmatch if s.allow_all_headers else None
-        self.allowed_names_superset = (s.allow_header_names.issuperset
-                                       if not s.allow_all_headers and s.allow_header_regex is None else None)
+        self.allowed_names_superset = (
+            s.allow_header_names.issuperset if not s.allow_all_headers and s.allow_header_regex is None else None
+        )
 
     def actual(self, origin: str) -> Decision:
         """Decide an actual request (any request with an Origin that is not a preflight).
@@ -262,12 +301,27 @@ class _CompiledRule:
     def refuse_ambiguous_path(self, preflight: bool, path: str) -> Decision:
         if preflight:
             return self._reject_preflight(Reason.PATH_AMBIGUOUS, path)
-        return Decision(kind=ACTUAL, verdict=REFUSED, reason=Reason.PATH_AMBIGUOUS, offending_value=path, rule=self.path,
-                        headers=self.vary_actual, path=path)
+        return Decision(
+            kind=ACTUAL,
+            verdict=REFUSED,
+            reason=Reason.PATH_AMBIGUOUS,
+            offending_value=path,
+            rule=self.path,
+            headers=self.vary_actual,
+            path=path,
+        )
 
     def _reject_preflight(self, reason: Reason, detail: Optional[str], path: Optional[str] = None) -> Decision:
-        return Decision(kind=PREFLIGHT, verdict=REFUSED, reason=reason, offending_value=detail, rule=self.path,
-                        headers=self.vary_preflight, status=self.rejected_preflight_status, path=path)
+        return Decision(
+            kind=PREFLIGHT,
+            verdict=REFUSED,
+            reason=reason,
+            offending_value=detail,
+            rule=self.path,
+            headers=self.vary_preflight,
+            status=self.rejected_preflight_status,
+            path=path,
+        )
 
     def preflight(self, origin: str, method: str, request_headers: Optional[str], private_network: Optional[str]) -> Decision:
         # Checked in the order of the Fetch "CORS-preflight fetch": origin, method, headers.
@@ -286,12 +340,16 @@ class _CompiledRule:
         allow_headers: Headers = ()
         if not request_headers:
             pass
-        elif len(request_headers) <= MAX_REQUEST_HEADERS_LENGTH and request_headers.count(",") < MAX_REQUEST_HEADER_NAMES and (
-            # Both bounds of parse_request_header_names hold here too (length, then at most 100 names: one C-level
-            # count), so the fast path accepts nothing the parser refuses. Repeated names count toward the 100 and
-            # are echoed as sent, on either path (browsers send them unique).
-            (self.allowed_names_superset is not None and self.allowed_names_superset(request_headers.split(",")))
-            or (self.any_browser_header_list is not None and self.any_browser_header_list(request_headers) is not None)
+        elif (
+            len(request_headers) <= MAX_REQUEST_HEADERS_LENGTH
+            and request_headers.count(",") < MAX_REQUEST_HEADER_NAMES
+            and (
+                # Both bounds of parse_request_header_names hold here too (length, then at most 100 names: one C-level
+                # count), so the fast path accepts nothing the parser refuses. Repeated names count toward the 100 and
+                # are echoed as sent, on either path (browsers send them unique).
+                (self.allowed_names_superset is not None and self.allowed_names_superset(request_headers.split(",")))
+                or (self.any_browser_header_list is not None and self.any_browser_header_list(request_headers) is not None)
+            )
         ):
             allow_headers = ((ACAH, request_headers.replace(",", ", ")),)
         else:
@@ -313,8 +371,15 @@ class _CompiledRule:
             private = ((ACAPN, "true"),)
         allow_origin = "*" if self.wildcard else origin
         if allow_methods:
-            headers = ((ACAO, allow_origin), *self.preflight_head, *private, *allow_headers, *self.preflight_max_age,
-                       *allow_methods, *self.vary_preflight)
+            headers = (
+                (ACAO, allow_origin),
+                *self.preflight_head,
+                *private,
+                *allow_headers,
+                *self.preflight_max_age,
+                *allow_methods,
+                *self.vary_preflight,
+            )
         else:
             headers = ((ACAO, allow_origin), *self.preflight_head, *private, *allow_headers, *self.preflight_tail)
         return Decision(kind=PREFLIGHT, verdict=ALLOWED, rule=self.path, headers=headers, status=self.preflight_status)
@@ -398,8 +463,15 @@ class CORSPolicy:
                 _remember(rule.actual_decisions, origin, decision, rule.remember_limit)
         return decision
 
-    def evaluate_preflight(self, path: str, origin: Optional[str], request_method: str, request_headers: Optional[str] = None,
-                           request_private_network: Optional[str] = None, raw_path: bool = False) -> Decision:
+    def evaluate_preflight(
+        self,
+        path: str,
+        origin: Optional[str],
+        request_method: str,
+        request_headers: Optional[str] = None,
+        request_private_network: Optional[str] = None,
+        raw_path: bool = False,
+    ) -> Decision:
         """Decide a preflight: ``OPTIONS`` with ``Access-Control-Request-Method``. Arguments as for :meth:`evaluate`.
 
         Without ``Origin`` it is not a CORS request (a browser always sends one with a preflight).
@@ -414,8 +486,12 @@ class CORSPolicy:
             return rule.not_cors_on_ambiguous_path if ambiguous else rule.not_cors
         if ambiguous:
             return rule.refuse_ambiguous_path(True, path)
-        if (len(origin) > MAX_ORIGIN_LENGTH or len(request_method) > MAX_METHOD_LENGTH
-                or len(request_headers or "") > MAX_REMEMBERED_HEADERS_LENGTH or len(request_private_network or "") > 8):
+        if (
+            len(origin) > MAX_ORIGIN_LENGTH
+            or len(request_method) > MAX_METHOD_LENGTH
+            or len(request_headers or "") > MAX_REMEMBERED_HEADERS_LENGTH
+            or len(request_private_network or "") > 8
+        ):
             # Never a browser's: not worth hashing for a look-up (hostile values are decided, bounded, each time).
             return rule.preflight(origin, request_method, request_headers, request_private_network)
         key = (origin, request_method, request_headers, request_private_network)
@@ -457,8 +533,10 @@ class CORSPolicy:
         a fresh copy that shares no container with the policy, so a caller may change it freely.
         """
         described: dict[str, Any] = _thawed(self._settings.options)
-        described["resources"] = {rule.text if isinstance(rule.pattern, str) else rule.pattern: _thawed(rule.target.options)
-                                  for rule in self._settings.rules.ordered}
+        described["resources"] = {
+            rule.text if isinstance(rule.pattern, str) else rule.pattern: _thawed(rule.target.options)
+            for rule in self._settings.rules.ordered
+        }
         return described
 
     @property
@@ -533,8 +611,11 @@ def router_readings(path: str, raw_path: bool = True) -> tuple[tuple[str, ...], 
             try:
                 texts = (data.decode("utf-8"),)
             except UnicodeDecodeError:
-                texts = (data.decode("utf-8", "replace"), data.decode("utf-8", "ignore"),
-                         _REPERCENT.sub(_repercent, data.decode("utf-8", "surrogateescape")))
+                texts = (
+                    data.decode("utf-8", "replace"),
+                    data.decode("utf-8", "ignore"),
+                    _REPERCENT.sub(_repercent, data.decode("utf-8", "surrogateescape")),
+                )
     readings: list[str] = []
     for text in texts:
         for reading in (text, text[:-1] if text.endswith("\n") else None):

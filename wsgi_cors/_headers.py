@@ -225,8 +225,9 @@ class _Spelling(Generic[AnyStr]):
 
     __slots__ = ("access_control", "vary", "our_vary", "comma", "list_separator", "any")
 
-    def __init__(self, access_control: AnyStr, vary: AnyStr, our_vary: AnyStr, comma: AnyStr, list_separator: AnyStr,
-                 any: AnyStr) -> None:
+    def __init__(
+        self, access_control: AnyStr, vary: AnyStr, our_vary: AnyStr, comma: AnyStr, list_separator: AnyStr, any: AnyStr
+    ) -> None:
         self.access_control: AnyStr = access_control  # the lower-cased prefix of the headers we own
         self.vary: AnyStr = vary  # the lower-cased name of Vary
         self.our_vary: AnyStr = our_vary  # the name under which our own Vary is written
@@ -239,8 +240,9 @@ _STR_SPELLING = _Spelling("access-control-", "vary", "Vary", ",", ", ", "*")
 _BYTES_SPELLING = _Spelling(b"access-control-", b"vary", b"vary", b",", b", ", b"*")
 
 
-def _merge_owned_headers(app_headers: Sequence[tuple[AnyStr, AnyStr]], cors_headers: Sequence[tuple[AnyStr, AnyStr]],
-                         spelling: _Spelling[AnyStr]) -> list[tuple[AnyStr, AnyStr]]:
+def _merge_owned_headers(
+    app_headers: Sequence[tuple[AnyStr, AnyStr]], cors_headers: Sequence[tuple[AnyStr, AnyStr]], spelling: _Spelling[AnyStr]
+) -> list[tuple[AnyStr, AnyStr]]:
     merged: list[tuple[AnyStr, AnyStr]] = []
     app_vary: list[int] = []
     for name, value in app_headers:
@@ -259,8 +261,12 @@ def _merge_owned_headers(app_headers: Sequence[tuple[AnyStr, AnyStr]], cors_head
             if missing:
                 first = app_vary[0]
                 vary_name, vary_value = merged[first]
-                merged[first] = (vary_name, spelling.list_separator.join([vary_value.strip()] + missing)
-                                 if vary_value.strip() else spelling.list_separator.join(missing))
+                merged[first] = (
+                    vary_name,
+                    spelling.list_separator.join([vary_value.strip()] + missing)
+                    if vary_value.strip()
+                    else spelling.list_separator.join(missing),
+                )
         else:
             merged.append((name, value))
     return merged

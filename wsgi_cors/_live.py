@@ -57,12 +57,17 @@ _SHOWN_HEADERS = frozenset({"vary", "location", "via", "age", "x-cache", "cf-cac
 # Address spaces, as Chromium classifies an IP address for Local Network Access (ip_address_space_util.cc, after the
 # Private Network Access spec §2.1): loopback is this machine, local a private network, everything else public.
 _LOOPBACK_NETWORKS = tuple(ipaddress.ip_network(net) for net in ("127.0.0.0/8", "0.0.0.0/8", "::1/128", "::/128"))
-_LOCAL_NETWORKS = tuple(ipaddress.ip_network(net) for net in (
-    "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16",  # RFC 1918
-    "100.64.0.0/10",  # RFC 6598 carrier-grade NAT
-    "169.254.0.0/16",  # link-local
-    "198.18.0.0/15",  # RFC 2544 benchmarking
-))
+_LOCAL_NETWORKS = tuple(
+    ipaddress.ip_network(net)
+    for net in (
+        "10.0.0.0/8",
+        "172.16.0.0/12",
+        "192.168.0.0/16",  # RFC 1918
+        "100.64.0.0/10",  # RFC 6598 carrier-grade NAT
+        "169.254.0.0/16",  # link-local
+        "198.18.0.0/15",  # RFC 2544 benchmarking
+    )
+)
 # IPv6 is the other way round (Chrome's LNA announcement): local is anything outside global unicast and multicast.
 _PUBLIC_IPV6_NETWORKS = tuple(ipaddress.ip_network(net) for net in ("2000::/3", "ff00::/8"))
 
@@ -115,21 +120,33 @@ def local_network_access(origin: str, target_host: str, target_space: Optional[s
         return None
     error = _LNA_ERROR.format(space=space)
     if origin.lower().startswith("https:"):
-        happens = ("Chrome 142 and later ask the user for permission before the request leaves the browser; if the user "
-                   "refuses, no request reaches the server and the console shows")
+        happens = (
+            "Chrome 142 and later ask the user for permission before the request leaves the browser; if the user "
+            "refuses, no request reaches the server and the console shows"
+        )
     else:
-        happens = ("the page is not a secure context (http:// on a public host), so Chrome 142 and later cannot even ask "
-                   "the user for permission: no request reaches the server and the console shows")
+        happens = (
+            "the page is not a secure context (http:// on a public host), so Chrome 142 and later cannot even ask "
+            "the user for permission: no request reaches the server and the console shows"
+        )
     remedy = (
         "No CORS header can change that: the user must allow it (site settings), or the page and the API must be served "
         "from the same address space. A cross-origin iframe also needs "
-        f"allow=\"{'loopback-network' if space == 'loopback' else 'local-network'}\". wsgi_cors's allow_private_network only "
+        f'allow="{"loopback-network" if space == "loopback" else "local-network"}". wsgi_cors\'s allow_private_network only '
         "answers the legacy Private Network Access preflight (Access-Control-Request-Private-Network: true) that older "
         "browsers may still send; it cannot grant this permission."
     )
     summary = f"the page is on a {initiator} host and {target_host} is a {space} address."
-    return {"initiator": initiator, "target": space, "host": target_host, "summary": summary, "happens": happens,
-            "console_error": error, "remedy": remedy, "explanation": f"{summary} {happens}: {error} {remedy}"}
+    return {
+        "initiator": initiator,
+        "target": space,
+        "host": target_host,
+        "summary": summary,
+        "happens": happens,
+        "console_error": error,
+        "remedy": remedy,
+        "explanation": f"{summary} {happens}: {error} {remedy}",
+    }
 
 
 def render_local_network(lna: dict[str, Any], label: str) -> list[str]:
@@ -140,8 +157,15 @@ def render_local_network(lna: dict[str, Any], label: str) -> list[str]:
 # --- the live check ----------------------------------------------------------------------------
 
 
-def check_url(url: str, *, origin: str, method: str = "GET", headers: Sequence[tuple[str, str]] = (),
-              credentials: bool = False, timeout: float = DEFAULT_TIMEOUT) -> dict[str, Any]:
+def check_url(
+    url: str,
+    *,
+    origin: str,
+    method: str = "GET",
+    headers: Sequence[tuple[str, str]] = (),
+    credentials: bool = False,
+    timeout: float = DEFAULT_TIMEOUT,
+) -> dict[str, Any]:
     """Send the requests a browser sends for ``fetch(url, ...)`` from a page on ``origin``; judge the answers.
 
     Returns a JSON-able report (``allowed``, ``url``, ``request``, ``preflight``, ``actual``, ``problems``,
@@ -163,9 +187,13 @@ def check_url(url: str, *, origin: str, method: str = "GET", headers: Sequence[t
     report: dict[str, Any] = {
         "allowed": False,
         "url": url,
-        "request": {"origin": origin, "method": request_method, "path": url,
-                    "headers": [f"{name}: {value}" if value else name for name, value in pairs],
-                    "credentials": credentials},
+        "request": {
+            "origin": origin,
+            "method": request_method,
+            "path": url,
+            "headers": [f"{name}: {value}" if value else name for name, value in pairs],
+            "credentials": credentials,
+        },
         "preflight": {"sent": False},
         "actual": {"sent": False},
         "problems": [],
@@ -174,18 +202,29 @@ def check_url(url: str, *, origin: str, method: str = "GET", headers: Sequence[t
         "fix": None,
     }
     simulated = _preflight_reasons(request_method, unsafe)
-    client = httpx.Client(timeout=timeout, follow_redirects=False, trust_env=False,
-                          headers={"User-Agent": "wsgi-cors-check (httpx)"})
+    client = httpx.Client(
+        timeout=timeout, follow_redirects=False, trust_env=False, headers={"User-Agent": "wsgi-cors-check (httpx)"}
+    )
     with client:
         if needs_preflight(method, pairs):
             sent = [*preflight_headers(origin=origin, method=method, request_headers=unsafe).items()]
             response = _send(client, httpx, "OPTIONS", url, sent)
-            verdict = check_preflight(origin=origin, method=method, request_headers=unsafe, credentials=credentials,
-                                      status=response.status_code, headers=_header_list(response))
-            report["preflight"] = {"sent": True, "why": simulated,
-                                   **_step(verdict.ok, verdict.reason, "OPTIONS", url, sent, response)}
-            problems = _diagnose("preflight", origin, credentials, response.status_code,
-                                 _header_list(response), request_method, verdict.reason)
+            verdict = check_preflight(
+                origin=origin,
+                method=method,
+                request_headers=unsafe,
+                credentials=credentials,
+                status=response.status_code,
+                headers=_header_list(response),
+            )
+            report["preflight"] = {
+                "sent": True,
+                "why": simulated,
+                **_step(verdict.ok, verdict.reason, "OPTIONS", url, sent, response),
+            }
+            problems = _diagnose(
+                "preflight", origin, credentials, response.status_code, _header_list(response), request_method, verdict.reason
+            )
             report["problems"] += problems
             if not verdict.ok:
                 report["actual"]["why"] = "the preflight failed, so the browser does not send the request"
@@ -194,11 +233,11 @@ def check_url(url: str, *, origin: str, method: str = "GET", headers: Sequence[t
             report["preflight"]["why"] = "a GET, HEAD or POST with only CORS-safelisted headers needs none"
         sent = [("Origin", origin), *pairs]
         response = _send(client, httpx, request_method, url, sent)
-    verdict = check_response(origin=origin, credentials=credentials, status=response.status_code,
-                             headers=_header_list(response))
+    verdict = check_response(origin=origin, credentials=credentials, status=response.status_code, headers=_header_list(response))
     report["actual"] = {"sent": True, **_step(verdict.ok, verdict.reason, request_method, url, sent, response)}
-    problems = _diagnose("actual", origin, credentials, response.status_code, _header_list(response),
-                         request_method, verdict.reason)
+    problems = _diagnose(
+        "actual", origin, credentials, response.status_code, _header_list(response), request_method, verdict.reason
+    )
     report["problems"] += problems
     if not verdict.ok:
         return _blocked(report, url, origin, verdict.reason, problems)
@@ -244,8 +283,11 @@ def _header_list(response: Any) -> list[tuple[str, str]]:
 
 
 def _step(ok: bool, browser: str, method: str, url: str, sent: list[tuple[str, str]], response: Any) -> dict[str, Any]:
-    shown = [[name, _cut(value)] for name, value in _header_list(response)
-             if name.lower().startswith("access-control-") or name.lower() in _SHOWN_HEADERS]
+    shown = [
+        [name, _cut(value)]
+        for name, value in _header_list(response)
+        if name.lower().startswith("access-control-") or name.lower() in _SHOWN_HEADERS
+    ]
     return {
         "verdict": "allowed" if ok else "blocked",
         "browser": browser,
@@ -279,17 +321,23 @@ def _problem(code: str, step: str, blocks: bool, explanation: str, fix: str) -> 
     return {"code": code, "step": step, "blocks": blocks, "explanation": explanation, "fix": fix}
 
 
-def _diagnose(step: str, origin: str, credentials: bool, status: int, headers: list[tuple[str, str]],
-              method: str, browser: str) -> list[dict[str, Any]]:
+def _diagnose(
+    step: str, origin: str, credentials: bool, status: int, headers: list[tuple[str, str]], method: str, browser: str
+) -> list[dict[str, Any]]:
     """The causes behind a response's verdict, in plain words, each with its fix. ``blocks``: the browser refuses it."""
     problems = []
     if step == "preflight" and 300 <= status < 400:
         location = _cut(", ".join(_values(headers, "location")) or "(no Location)")
-        problems.append(_problem(
-            "preflight-redirected", step, True,
-            f"the preflight was answered with a {status} redirect to {location}: browsers refuse a redirected preflight",
-            "make the page call the final URL (an http-to-https redirect or a missing trailing slash are the usual "
-            "causes), or have the server answer OPTIONS at this URL itself"))
+        problems.append(
+            _problem(
+                "preflight-redirected",
+                step,
+                True,
+                f"the preflight was answered with a {status} redirect to {location}: browsers refuse a redirected preflight",
+                "make the page call the final URL (an http-to-https redirect or a missing trailing slash are the usual "
+                "causes), or have the server answer OPTIONS at this URL itself",
+            )
+        )
         return problems
     if step == "preflight" and not 200 <= status <= 299:
         problems.append(_problem("preflight-not-ok", step, True, _not_ok_explanation(status, headers), _not_ok_fix(status)))
@@ -299,57 +347,91 @@ def _diagnose(step: str, origin: str, credentials: bool, status: int, headers: l
     if len(values) > 1:
         shown = " and ".join(repr(_cut(value)) for value in values)
         layers = "two layers each set it" if len(allow_origin) > 1 else "it lists several origins"
-        problems.append(_problem(
-            "duplicate-allow-origin", step, True,
-            f"the response carries {len(values)} Access-Control-Allow-Origin values, {shown}: {layers} "
-            "(typically a gateway, CDN or proxy in front and the application behind), and a browser accepts exactly one",
-            "let one layer answer CORS: remove the header in the gateway/CDN/proxy configuration and keep wsgi_cors "
-            "(which also sends Vary: Origin), or turn wsgi_cors off for these paths"))
+        problems.append(
+            _problem(
+                "duplicate-allow-origin",
+                step,
+                True,
+                f"the response carries {len(values)} Access-Control-Allow-Origin values, {shown}: {layers} "
+                "(typically a gateway, CDN or proxy in front and the application behind), and a browser accepts exactly one",
+                "let one layer answer CORS: remove the header in the gateway/CDN/proxy configuration and keep wsgi_cors "
+                "(which also sends Vary: Origin), or turn wsgi_cors off for these paths",
+            )
+        )
     elif not values:
         if not problems:  # a refused preflight already says why there are no headers
-            problems.append(_problem(
-                "no-allow-origin", step, True,
-                f"the response has no Access-Control-Allow-Origin: the server does not allow {origin} here"
-                + (" (or not this method or these headers)" if step == "preflight" else "")
-                + ", or no CORS layer covers this URL",
-                f"run 'wsgi-cors check' with the server's configuration, --origin {origin} and this URL's path: "
-                "it names the option that refuses it"))
+            problems.append(
+                _problem(
+                    "no-allow-origin",
+                    step,
+                    True,
+                    f"the response has no Access-Control-Allow-Origin: the server does not allow {origin} here"
+                    + (" (or not this method or these headers)" if step == "preflight" else "")
+                    + ", or no CORS layer covers this URL",
+                    f"run 'wsgi-cors check' with the server's configuration, --origin {origin} and this URL's path: "
+                    "it names the option that refuses it",
+                )
+            )
     elif values[0] == "*":
         if credentials:
-            problems.append(_problem(
-                "wildcard-with-credentials", step, True,
-                "the response answers 'Access-Control-Allow-Origin: *' to a request with credentials, which browsers refuse",
-                "list the trusted origins instead of '*' and set supports_credentials = true, "
-                "or make the request without credentials"))
+            problems.append(
+                _problem(
+                    "wildcard-with-credentials",
+                    step,
+                    True,
+                    "the response answers 'Access-Control-Allow-Origin: *' to a request with credentials, which browsers refuse",
+                    "list the trusted origins instead of '*' and set supports_credentials = true, "
+                    "or make the request without credentials",
+                )
+            )
     else:
         vary = {token.lower() for token in _tokens(headers, "vary")}
         cached = "origin" not in vary and "*" not in vary
         if values[0] != origin:
-            problems.append(_problem(
-                "allow-origin-mismatch", step, True,
-                f"the response allows the origin {_cut(values[0])!r}, not {origin!r}"
-                + (": without Vary: Origin a cache probably replayed an answer made for a page on that origin" if cached
-                   else ": the server (or a layer in front of it) answers with a fixed origin"),
-                f"add {json.dumps(origin)} to origins, and make every cache in between keep Vary: Origin"
-                if cached else f"add {json.dumps(origin)} to origins; if a gateway sets this header, let wsgi_cors answer"))
+            problems.append(
+                _problem(
+                    "allow-origin-mismatch",
+                    step,
+                    True,
+                    f"the response allows the origin {_cut(values[0])!r}, not {origin!r}"
+                    + (
+                        ": without Vary: Origin a cache probably replayed an answer made for a page on that origin"
+                        if cached
+                        else ": the server (or a layer in front of it) answers with a fixed origin"
+                    ),
+                    f"add {json.dumps(origin)} to origins, and make every cache in between keep Vary: Origin"
+                    if cached
+                    else f"add {json.dumps(origin)} to origins; if a gateway sets this header, let wsgi_cors answer",
+                )
+            )
         elif cached:
-            problems.append(_problem(
-                "missing-vary-origin", step, False,
-                f"Access-Control-Allow-Origin names {origin} but Vary does not list Origin: a shared cache (CDN, proxy) "
-                "may replay this response to a page on another origin, which its browser then blocks; "
-                "intermittent failures that depend on who asked first",
-                "wsgi_cors sends Vary: Origin (vary_header = true): if the response lacks it, a layer in between strips "
-                "it; make that cache keep Vary, or key it on Origin"))
+            problems.append(
+                _problem(
+                    "missing-vary-origin",
+                    step,
+                    False,
+                    f"Access-Control-Allow-Origin names {origin} but Vary does not list Origin: a shared cache (CDN, proxy) "
+                    "may replay this response to a page on another origin, which its browser then blocks; "
+                    "intermittent failures that depend on who asked first",
+                    "wsgi_cors sends Vary: Origin (vary_header = true): if the response lacks it, a layer in between strips "
+                    "it; make that cache keep Vary, or key it on Origin",
+                )
+            )
         if values[0] == origin and credentials:
             allow_credentials = _values(headers, "access-control-allow-credentials")
             if allow_credentials != ["true"]:
                 got = f"'{_cut(', '.join(allow_credentials))}'" if allow_credentials else "absent"
-                problems.append(_problem(
-                    "credentials-not-allowed", step, True,
-                    f"the request carries credentials and Access-Control-Allow-Credentials is {got}: a browser needs "
-                    "exactly 'true'",
-                    "set supports_credentials = true for this path (with the origins listed, not '*'), "
-                    "or make the request without credentials"))
+                problems.append(
+                    _problem(
+                        "credentials-not-allowed",
+                        step,
+                        True,
+                        f"the request carries credentials and Access-Control-Allow-Credentials is {got}: a browser needs "
+                        "exactly 'true'",
+                        "set supports_credentials = true for this path (with the origins listed, not '*'), "
+                        "or make the request without credentials",
+                    )
+                )
     if step == "preflight" and 200 <= status <= 299 and len(values) == 1 and not any(p["blocks"] for p in problems):
         problems += _preflight_lists(headers, method, browser)
     return problems
@@ -359,28 +441,48 @@ def _preflight_lists(headers: list[tuple[str, str]], method: str, browser: str) 
     """A method or a request header the preflight's answer does not allow (``browser``: the oracle's reason)."""
     if browser.startswith("Method "):
         methods = ", ".join(_tokens(headers, "access-control-allow-methods")) or "none"
-        return [_problem("method-not-allowed", "preflight", True,
-                         f"the preflight's answer allows the methods {_cut(methods)}, not {method}",
-                         f"add {json.dumps(method)} to methods")]
+        return [
+            _problem(
+                "method-not-allowed",
+                "preflight",
+                True,
+                f"the preflight's answer allows the methods {_cut(methods)}, not {method}",
+                f"add {json.dumps(method)} to methods",
+            )
+        ]
     if browser.startswith("Request header field "):
-        name = browser[len("Request header field "):].split(" is not allowed", 1)[0]
+        name = browser[len("Request header field ") :].split(" is not allowed", 1)[0]
         allowed = ", ".join(_tokens(headers, "access-control-allow-headers")) or "none"
-        return [_problem("header-not-allowed", "preflight", True,
-                         f"the preflight's answer allows the request headers {_cut(allowed)}, not {name}"
-                         + (" ('*' never covers Authorization)" if name == "authorization" else ""),
-                         f"add {json.dumps(name)} to allow_headers")]
+        return [
+            _problem(
+                "header-not-allowed",
+                "preflight",
+                True,
+                f"the preflight's answer allows the request headers {_cut(allowed)}, not {name}"
+                + (" ('*' never covers Authorization)" if name == "authorization" else ""),
+                f"add {json.dumps(name)} to allow_headers",
+            )
+        ]
     if browser.startswith("Cannot parse "):
-        return [_problem("malformed-allow-list", "preflight", True,
-                         "the preflight's Access-Control-Allow-Methods or -Headers is not a comma-separated list of tokens",
-                         "send the lists as wsgi_cors does: names separated by ', '")]
+        return [
+            _problem(
+                "malformed-allow-list",
+                "preflight",
+                True,
+                "the preflight's Access-Control-Allow-Methods or -Headers is not a comma-separated list of tokens",
+                "send the lists as wsgi_cors does: names separated by ', '",
+            )
+        ]
     return []
 
 
 def _not_ok_explanation(status: int, headers: list[tuple[str, str]]) -> str:
     said = f"the preflight was answered with {status}, and a browser needs a 2xx status"
     if status in (401, 407):
-        return (f"{said}: an authentication layer asked for credentials, but a browser never sends cookies or "
-                "Authorization with a preflight")
+        return (
+            f"{said}: an authentication layer asked for credentials, but a browser never sends cookies or "
+            "Authorization with a preflight"
+        )
     if status == 403:
         vary = {token.lower() for token in _tokens(headers, "vary")}
         if "access-control-request-method" in vary and not _values(headers, "access-control-allow-origin"):
@@ -393,9 +495,11 @@ def _not_ok_explanation(status: int, headers: list[tuple[str, str]]) -> str:
 
 def _not_ok_fix(status: int) -> str:
     if status in (401, 407, 403):
-        return ("let OPTIONS through without authentication: put the CORS middleware in front of the authentication "
-                "layer (wsgi_cors answers preflights before the application when it wraps it); if wsgi_cors refused it, "
-                "'wsgi-cors check' with the same request names the option")
+        return (
+            "let OPTIONS through without authentication: put the CORS middleware in front of the authentication "
+            "layer (wsgi_cors answers preflights before the application when it wraps it); if wsgi_cors refused it, "
+            "'wsgi-cors check' with the same request names the option"
+        )
     if status in (404, 405, 501):
         return "wrap the application with wsgi_cors for this path (automatic_options = true answers preflights)"
     return "look at the server's log for the OPTIONS request"
@@ -425,8 +529,9 @@ def _run_live(args: argparse.Namespace, out: TextIO) -> int:
         print("note: --url judges what the live server answers; the policy options given are not used", file=sys.stderr)
     headers = [_cli._parse_header(text) for text in args.headers]
     try:
-        report = check_url(args.url, origin=args.origin, method=args.method, headers=headers,
-                           credentials=args.credentials, timeout=args.timeout)
+        report = check_url(
+            args.url, origin=args.origin, method=args.method, headers=headers, credentials=args.credentials, timeout=args.timeout
+        )
     except LiveCheckError as error:
         print(f"error: could not check {printable(args.url)}: {printable(str(error))}", file=sys.stderr)
         return _cli.EXIT_USAGE
@@ -445,14 +550,16 @@ def _run_local_url(args: argparse.Namespace, out: TextIO) -> int:
         return _cli.EXIT_USAGE
     parts = urlsplit(args.path)
     path = unquote(parts.path) or "/"
-    note = (f"{args.path} is a URL: checking its path {path} against the policy "
-            f"(add --url to ask the server at {parts.scheme}://{parts.netloc} itself)")
+    note = (
+        f"{args.path} is a URL: checking its path {path} against the policy "
+        f"(add --url to ask the server at {parts.scheme}://{parts.netloc} itself)"
+    )
     headers = [_cli._parse_header(text) for text in args.headers]
-    report = simulate(loaded.policy, origin=args.origin, method=args.method, path=path,
-                      headers=headers, credentials=args.credentials)
+    report = simulate(
+        loaded.policy, origin=args.origin, method=args.method, path=path, headers=headers, credentials=args.credentials
+    )
     lna = local_network_access(args.origin, parts.hostname or "")
-    report = {"allowed": report.pop("allowed"), "policy": list(loaded.sources), "note": note, **report,
-              "local_network": lna}
+    report = {"allowed": report.pop("allowed"), "policy": list(loaded.sources), "note": note, **report, "local_network": lna}
     if args.json:
         json.dump(report, out, indent=2)
         out.write("\n")
@@ -503,8 +610,10 @@ def _render_live(report: dict[str, Any], style: Any, out: TextIO) -> None:
                 lines.append(f"  fix           {problem['fix']}")
         lines.append("")
     if report["allowed"]:
-        lines.append(f"{style.label('Result:')} {style.verdict('allowed')}: JavaScript on {request['origin']} can make "
-                     f"this request and read the response.")
+        lines.append(
+            f"{style.label('Result:')} {style.verdict('allowed')}: JavaScript on {request['origin']} can make "
+            f"this request and read the response."
+        )
     else:
         lines.append(f"{style.label('Result:')} {style.verdict('blocked')}: the browser console shows")
         lines.append(f"  {report['browser_error']}")

@@ -19,8 +19,20 @@ from typing import Any, Iterable, Mapping, Union
 from . import _validators as check
 from ._validators import Validate
 
-__all__ = ["ValueKind", "Scope", "Option", "OPTIONS", "DEFAULT_METHODS", "defaults", "names", "by_name", "from_text",
-           "readme_table", "TRUE_WORDS", "FALSE_WORDS"]
+__all__ = [
+    "ValueKind",
+    "Scope",
+    "Option",
+    "OPTIONS",
+    "DEFAULT_METHODS",
+    "defaults",
+    "names",
+    "by_name",
+    "from_text",
+    "readme_table",
+    "TRUE_WORDS",
+    "FALSE_WORDS",
+]
 
 # Flask-CORS core.py ALL_METHODS.
 DEFAULT_METHODS = ("GET", "HEAD", "POST", "OPTIONS", "PUT", "PATCH", "DELETE")
@@ -61,66 +73,106 @@ class Option:
 
 OPTIONS: tuple[Option, ...] = (
     Option(
-        "origins", ValueKind.LIST, "*", Scope.RULE, check.origins,
+        "origins",
+        ValueKind.LIST,
+        "*",
+        Scope.RULE,
+        check.origins,
         "origins allowed to read responses: 'https://app.example.com', 'https://*.example.com', a regex, or '*' (default '*')",
         '`"*"`',
         'who may read responses: `"*"`, exact origins, `"null"`, wildcard patterns, regexes, compiled patterns, callables, '
         "or a list of these ([Origins](origins.md))",
     ),
     Option(
-        "methods", ValueKind.LIST, DEFAULT_METHODS, Scope.RULE, check.methods,
+        "methods",
+        ValueKind.LIST,
+        DEFAULT_METHODS,
+        Scope.RULE,
+        check.methods,
         "methods a preflight may allow (default GET, HEAD, POST, OPTIONS, PUT, PATCH, DELETE)",
         "`" + " ".join(DEFAULT_METHODS) + "`",
         "methods a preflight may ask for; sent as `Access-Control-Allow-Methods` (a list is sorted, a string kept as written). "
         '`"*"` allows any method and echoes the requested one',
     ),
     Option(
-        "allow_headers", ValueKind.LIST, "*", Scope.RULE, check.allow_headers,
+        "allow_headers",
+        ValueKind.LIST,
+        "*",
+        Scope.RULE,
+        check.allow_headers,
         "request headers a page may send (default '*')",
         '`"*"`',
         'request headers a preflight may ask for: names (case-insensitive), regexes (whole-name match), or `"*"`. The allowed '
         'requested names are echoed in `Access-Control-Allow-Headers` (so `Authorization` works with `"*"` too)',
     ),
     Option(
-        "expose_headers", ValueKind.LIST, None, Scope.RULE, check.expose_headers,
+        "expose_headers",
+        ValueKind.LIST,
+        None,
+        Scope.RULE,
+        check.expose_headers,
         "response headers JavaScript may read besides the safelisted ones",
         "`None`",
         "response headers the page may read (`Access-Control-Expose-Headers`)",
     ),
     Option(
-        "supports_credentials", ValueKind.BOOLEAN, False, Scope.RULE, check.boolean,
+        "supports_credentials",
+        ValueKind.BOOLEAN,
+        False,
+        Scope.RULE,
+        check.boolean,
         "let pages send cookies and HTTP authentication (needs listed origins)",
         "`False`",
         "send `Access-Control-Allow-Credentials: true` (cookies, HTTP auth); needs explicit origins",
     ),
     Option(
-        "max_age", ValueKind.INTEGER, None, Scope.RULE, check.max_age,
+        "max_age",
+        ValueKind.INTEGER,
+        None,
+        Scope.RULE,
+        check.max_age,
         "seconds a browser may reuse a preflight answer",
         "`None`",
         "seconds a browser may cache a preflight (int, digit string or `timedelta`); Chromium caps it at 7200",
     ),
     Option(
-        "send_wildcard", ValueKind.BOOLEAN, False, Scope.RULE, check.boolean,
+        "send_wildcard",
+        ValueKind.BOOLEAN,
+        False,
+        Scope.RULE,
+        check.boolean,
         "with origins '*', send 'Access-Control-Allow-Origin: *' instead of the origin",
         "`False`",
         'with `origins="*"`, send `*` instead of reflecting the origin. Responses still say `Vary: Origin`: `null`, malformed '
         "origins and ambiguous paths get no `*`, so the answer is not the same for everyone ([Decisions](security.md#decisions))",
     ),
     Option(
-        "vary_header", ValueKind.BOOLEAN, True, Scope.RULE, check.boolean,
+        "vary_header",
+        ValueKind.BOOLEAN,
+        True,
+        Scope.RULE,
+        check.boolean,
         "send 'Vary: Origin' where the answer depends on the origin (default on)",
         "`True`",
         "add `Vary` (merged into the app's); `False` never touches `Vary`, and warns (`MissingVaryWarning`): send your own "
         "`Vary: Origin` or `Cache-Control: private` then",
     ),
     Option(
-        "automatic_options", ValueKind.BOOLEAN, True, Scope.RULE, check.boolean,
+        "automatic_options",
+        ValueKind.BOOLEAN,
+        True,
+        Scope.RULE,
+        check.boolean,
         "answer preflights in the middleware, before the application (default on)",
         "`True`",
         "answer preflights in the middleware; `False` lets the app answer them (the headers are added)",
     ),
     Option(
-        "allow_private_network", ValueKind.BOOLEAN, False, Scope.RULE, check.boolean,
+        "allow_private_network",
+        ValueKind.BOOLEAN,
+        False,
+        Scope.RULE,
+        check.boolean,
         "allow (legacy) Private Network Access preflights; Chrome 142+ asks the user instead (Local Network Access)",
         "`False`",
         "legacy: answer `Access-Control-Request-Private-Network: true` with `Access-Control-Allow-Private-Network: true`; when "
@@ -128,27 +180,43 @@ OPTIONS: tuple[Option, ...] = (
         "instead, which no header can grant: [Troubleshooting](troubleshooting.md), 6.); older browsers may",
     ),
     Option(
-        "always_send", ValueKind.BOOLEAN, True, Scope.RULE, check.boolean,
+        "always_send",
+        ValueKind.BOOLEAN,
+        True,
+        Scope.RULE,
+        check.boolean,
         "send the CORS headers on requests without Origin too (default on)",
         "`True`",
         "give requests without `Origin` the CORS headers too, when the `Access-Control-Allow-Origin` would be the same for "
         "everyone (`*`, or the single configured origin)",
     ),
     Option(
-        "resources", ValueKind.LIST, r"/*", Scope.POLICY, check.resources,
+        "resources",
+        ValueKind.LIST,
+        r"/*",
+        Scope.POLICY,
+        check.resources,
         "path patterns the policy covers (default '/*')",
         '`r"/*"`',
         "path rules: a pattern, a list of patterns, or a dict of pattern → options overriding the ones above "
         "([Path rules](paths.md))",
     ),
     Option(
-        "preflight_status", ValueKind.INTEGER, 200, Scope.RULE, check.preflight_status,
+        "preflight_status",
+        ValueKind.INTEGER,
+        200,
+        Scope.RULE,
+        check.preflight_status,
         "status of an allowed preflight: 200 (default) or 204",
         "`200`",
         "status of an allowed preflight: any int 200–299 (204 for APIs that prefer it; some old clients need 200)",
     ),
     Option(
-        "intercept_exceptions", ValueKind.BOOLEAN, False, Scope.DOOR, check.boolean,
+        "intercept_exceptions",
+        ValueKind.BOOLEAN,
+        False,
+        Scope.DOOR,
+        check.boolean,
         "turn an application exception into a 500 that carries CORS headers",
         "`False`",
         "a setting of the door, not of the policy (`CORSMiddleware(app, intercept_exceptions=True)`; still accepted in options "
@@ -159,7 +227,11 @@ OPTIONS: tuple[Option, ...] = (
     ),
     Option(
         # Not Flask-CORS's: a credentialed wildcard over a public suffix (https://*.github.io) is refused unless this is set.
-        "allow_public_suffix_wildcards", ValueKind.BOOLEAN, False, Scope.RULE, check.boolean,
+        "allow_public_suffix_wildcards",
+        ValueKind.BOOLEAN,
+        False,
+        Scope.RULE,
+        check.boolean,
         "with credentials, accept wildcards over public suffixes such as 'https://*.github.io'",
         "`False`",
         "not in Flask-CORS: with credentials, a wildcard over a public suffix (`https://*.github.io`, `https://*.co.uk`: anyone "
@@ -174,16 +246,22 @@ def by_name(schema: Iterable[Option] = OPTIONS) -> Mapping[str, Option]:
     return {option.name: option for option in schema}
 
 
-def names(schema: Iterable[Option] = OPTIONS, *, scope: Union[Scope, None] = None, kind: Union[ValueKind, None] = None) -> frozenset[str]:
+def names(
+    schema: Iterable[Option] = OPTIONS, *, scope: Union[Scope, None] = None, kind: Union[ValueKind, None] = None
+) -> frozenset[str]:
     """The names of the options of one scope and/or kind (all of them by default)."""
-    return frozenset(option.name for option in schema
-                     if (scope is None or option.scope is scope) and (kind is None or option.kind is kind))
+    return frozenset(
+        option.name for option in schema if (scope is None or option.scope is scope) and (kind is None or option.kind is kind)
+    )
 
 
 def defaults(schema: Iterable[Option] = OPTIONS) -> dict[str, Any]:
     """The defaults of the per-rule options (a fresh list for a list default)."""
-    return {option.name: list(option.default) if isinstance(option.default, tuple) else option.default
-            for option in schema if option.scope is Scope.RULE}
+    return {
+        option.name: list(option.default) if isinstance(option.default, tuple) else option.default
+        for option in schema
+        if option.scope is Scope.RULE
+    }
 
 
 def from_text(option: Option, text: str) -> Any:

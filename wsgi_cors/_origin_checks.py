@@ -46,17 +46,23 @@ from .errors import Location
 
 __all__ = ["parse_origins", "insecure_origins", "suggest_origin"]
 
-_ORIGIN_PARTS_RE = re.compile(r"(?P<scheme>[^:/?#]*)://(?P<host>(?:\*\.)?\[[^\]]*\]|[^:/?#\[]*)(?::(?P<port>[^/?#]*))?(?P<rest>.*)", re.S)
+_ORIGIN_PARTS_RE = re.compile(
+    r"(?P<scheme>[^:/?#]*)://(?P<host>(?:\*\.)?\[[^\]]*\]|[^:/?#\[]*)(?::(?P<port>[^/?#]*))?(?P<rest>.*)", re.S
+)
 # An origin with an IPv6 host has '[' and ']', which would otherwise make it a regex.
 _IPV6_ORIGIN_RE = re.compile(r"[a-zA-Z][a-zA-Z0-9+.\-]*://\[[0-9a-fA-F:.]+\](?::[0-9]*)?/?")
 # The common case of an exact origin already written as browsers serialize it (a web scheme, lower-case
 # DNS labels of at most 63 characters, a last label starting with a letter so never an IPv4 address, no
 # port): nothing to diagnose, so it skips the detailed checks that make a 10,000-origin build slow.
-_CANONICAL_ORIGIN_RE = re.compile(r"(?:https?|wss?)://(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.){0,126}[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?")
+_CANONICAL_ORIGIN_RE = re.compile(
+    r"(?:https?|wss?)://(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.){0,126}[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?"
+)
 # The start of an origin: what each part of a comma-joined list of origins begins with.
 _SCHEME_PREFIX_RE = re.compile(r"[a-zA-Z][a-zA-Z0-9+.\-]*://")
 # An IPv6 literal takes any port too ("http://[::1]:*"); "*." before one is refused in _parse_origin_like.
-_WILDCARD_SHAPE_RE = re.compile(r"[a-zA-Z][a-zA-Z0-9+.\-]*://(?:\*\.(?:[^*:/?#\[\]]+|\[[0-9a-fA-F:.]*\])(?::(?:[0-9]+|\*))?|[^*:/?#\[\]]+:\*|\[[0-9a-fA-F:.]*\]:\*)")
+_WILDCARD_SHAPE_RE = re.compile(
+    r"[a-zA-Z][a-zA-Z0-9+.\-]*://(?:\*\.(?:[^*:/?#\[\]]+|\[[0-9a-fA-F:.]*\])(?::(?:[0-9]+|\*))?|[^*:/?#\[\]]+:\*|\[[0-9a-fA-F:.]*\]:\*)"
+)
 
 
 def suggest_origin(value: str) -> str:
@@ -70,16 +76,27 @@ def check_host(host: str, scheme: str, value: str, fix_with: Callable[[str], str
     """Return ``(kind, problem, fix)`` if ``host`` is not written as browsers serialize it."""
     if not host:
         if scheme == "file":
-            return (kinds.INVALID_ORIGIN, "browsers send 'Origin: null' for file: pages, never a file:// origin",
-                    "list 'null' explicitly if you must (any sandboxed iframe can send it)")
+            return (
+                kinds.INVALID_ORIGIN,
+                "browsers send 'Origin: null' for file: pages, never a file:// origin",
+                "list 'null' explicitly if you must (any sandboxed iframe can send it)",
+            )
         return kinds.INVALID_ORIGIN, "the origin has no host", "write scheme://host[:port], e.g. 'https://app.example.com'"
     if host.startswith("["):
         try:
             canonical = "[" + ipaddress.IPv6Address(host[1:-1]).compressed + "]"
         except ValueError:
-            return kinds.INVALID_ORIGIN, "the IPv6 address is not valid", "write a valid address in brackets, e.g. 'http://[::1]:8080'"
+            return (
+                kinds.INVALID_ORIGIN,
+                "the IPv6 address is not valid",
+                "write a valid address in brackets, e.g. 'http://[::1]:8080'",
+            )
         if canonical != host:
-            return kinds.UNSERIALIZED_ORIGIN, "browsers serialize IPv6 addresses compressed and lower-case", f"write {fix_with(canonical)!r}"
+            return (
+                kinds.UNSERIALIZED_ORIGIN,
+                "browsers serialize IPv6 addresses compressed and lower-case",
+                f"write {fix_with(canonical)!r}",
+            )
         return None
     if not host.isascii():
         # What the browser sends: the URL standard's "domain to ASCII" is UTS #46 with non-transitional
@@ -87,21 +104,45 @@ def check_host(host: str, scheme: str, value: str, fix_with: Callable[[str], str
         try:
             ascii_host = idna.encode(host, uts46=True, transitional=False).decode("ascii")
         except (idna.IDNAError, UnicodeError):
-            return kinds.INVALID_ORIGIN, "the host is not a valid internationalized domain name", "write the host in its ASCII (punycode) form"
-        return kinds.UNSERIALIZED_ORIGIN, "browsers send internationalized hosts in their ASCII (punycode) form", f"write {fix_with(ascii_host)!r}"
+            return (
+                kinds.INVALID_ORIGIN,
+                "the host is not a valid internationalized domain name",
+                "write the host in its ASCII (punycode) form",
+            )
+        return (
+            kinds.UNSERIALIZED_ORIGIN,
+            "browsers send internationalized hosts in their ASCII (punycode) form",
+            f"write {fix_with(ascii_host)!r}",
+        )
     if host != host.lower():
-        return kinds.UNSERIALIZED_ORIGIN, "browsers send hosts in lower case, so this can never match", f"write {fix_with(host.lower())!r}"
+        return (
+            kinds.UNSERIALIZED_ORIGIN,
+            "browsers send hosts in lower case, so this can never match",
+            f"write {fix_with(host.lower())!r}",
+        )
     labels = host.rstrip(".").split(".")
     if re.fullmatch(r"[0-9a-fx.]+", host) and re.fullmatch(r"(0x[0-9a-f]*|[0-9]+)", labels[-1]):
         # The URL standard parses a host that ends in a number as an IPv4 address, in any legacy form.
         try:
             canonical = socket.inet_ntoa(socket.inet_aton(host))
         except OSError:
-            return kinds.INVALID_ORIGIN, "the host looks like an IPv4 address but is not a valid one", "write a dotted-quad address such as '127.0.0.1'"
+            return (
+                kinds.INVALID_ORIGIN,
+                "the host looks like an IPv4 address but is not a valid one",
+                "write a dotted-quad address such as '127.0.0.1'",
+            )
         if canonical != host:
-            return kinds.UNSERIALIZED_ORIGIN, "browsers serialize IPv4 addresses as four decimal numbers", f"write {fix_with(canonical)!r}"
+            return (
+                kinds.UNSERIALIZED_ORIGIN,
+                "browsers serialize IPv4 addresses as four decimal numbers",
+                f"write {fix_with(canonical)!r}",
+            )
         return None
-    if len(host) > 253 or not re.fullmatch(_HOST, host) or any(len(label) > 63 or label.startswith("-") or label.endswith("-") for label in labels):
+    if (
+        len(host) > 253
+        or not re.fullmatch(_HOST, host)
+        or any(len(label) > 63 or label.startswith("-") or label.endswith("-") for label in labels)
+    ):
         return kinds.INVALID_ORIGIN, "the host is not a valid DNS name", "use letters, digits, '-' and '.', with no empty labels"
     return None
 
@@ -113,14 +154,25 @@ def check_port(port: Optional[str], scheme: str, fix_with: Callable[[str], str])
     if port == "":
         return kinds.UNSERIALIZED_ORIGIN, "the origin ends with ':' but no port", f"write {fix_with('')!r}"
     if not port.isdigit() or not port.isascii():
-        return kinds.INVALID_ORIGIN, "the port is not a number", "write a port from 1 to 65535, or ':*' for any port in a wildcard pattern"
+        return (
+            kinds.INVALID_ORIGIN,
+            "the port is not a number",
+            "write a port from 1 to 65535, or ':*' for any port in a wildcard pattern",
+        )
     if not 0 < int(port) <= 65535:
         return kinds.INVALID_ORIGIN, "the port is out of range", "use a port from 1 to 65535"
     if port != str(int(port)):
-        return kinds.UNSERIALIZED_ORIGIN, "browsers never send ports with leading zeros", f"write {fix_with(':' + str(int(port)))!r}"
+        return (
+            kinds.UNSERIALIZED_ORIGIN,
+            "browsers never send ports with leading zeros",
+            f"write {fix_with(':' + str(int(port)))!r}",
+        )
     if DEFAULT_PORTS.get(scheme) == port:
-        return (kinds.UNSERIALIZED_ORIGIN, f"browsers omit the default port {port} of {scheme}:, so this can never match",
-                f"write {fix_with('')!r}")
+        return (
+            kinds.UNSERIALIZED_ORIGIN,
+            f"browsers omit the default port {port} of {scheme}:, so this can never match",
+            f"write {fix_with('')!r}",
+        )
     return None
 
 
@@ -128,19 +180,27 @@ def _parse_origin_like(value: str, where: Location, problems: Problems, *, wildc
     """Check an exact origin or a wildcard pattern; return (scheme, host, port) or None after recording a problem."""
     parts = _ORIGIN_PARTS_RE.fullmatch(value)
     if parts is None:
-        problems.add(kinds.ORIGIN_WITHOUT_SCHEME, where, value, "an origin needs a scheme ('https://' or 'http://')",
-                     f"write {suggest_origin(value)!r}")
+        problems.add(
+            kinds.ORIGIN_WITHOUT_SCHEME,
+            where,
+            value,
+            "an origin needs a scheme ('https://' or 'http://')",
+            f"write {suggest_origin(value)!r}",
+        )
         return None
     scheme, host, port, rest = parts.group("scheme", "host", "port", "rest")
     base = f"{scheme}://{host}" + (f":{port}" if port is not None else "")
     if rest:
-        problem = ("browsers never send a trailing slash in Origin" if rest == "/"
-                   else "an origin has no path, query or fragment")
+        problem = "browsers never send a trailing slash in Origin" if rest == "/" else "an origin has no path, query or fragment"
         problems.add(kinds.ORIGIN_WITH_PATH, where, value, problem, f"write {base!r}")
         return None
     if not re.fullmatch(r"[a-z][a-z0-9+.\-]*", scheme):
         lowered = scheme.lower()
-        fix = f"write {value.replace(scheme, lowered, 1)!r}" if re.fullmatch(r"[a-z][a-z0-9+.\-]*", lowered) else "use a scheme such as 'https'"
+        fix = (
+            f"write {value.replace(scheme, lowered, 1)!r}"
+            if re.fullmatch(r"[a-z][a-z0-9+.\-]*", lowered)
+            else "use a scheme such as 'https'"
+        )
         problems.add(kinds.UNSERIALIZED_ORIGIN, where, value, "browsers send the scheme in lower case", fix)
         return None
     bare_host = host[2:] if wildcard and host.startswith("*.") else host
@@ -154,7 +214,11 @@ def _parse_origin_like(value: str, where: Location, problems: Problems, *, wildc
 
     host_problem = check_host(bare_host, scheme, value, rebuild_host)
     if host_problem is None and bare_host is not host and (bare_host.startswith("[") or re.fullmatch(r"[0-9.]+", bare_host)):
-        host_problem = (kinds.INVALID_ORIGIN, "'*.' stands for DNS labels and cannot precede an IP address", "list the addresses you mean")
+        host_problem = (
+            kinds.INVALID_ORIGIN,
+            "'*.' stands for DNS labels and cannot precede an IP address",
+            "list the addresses you mean",
+        )
     port_problem = None if (wildcard and port == "*") else check_port(port, scheme, rebuild_port)
     for found in (host_problem, port_problem):
         if found is not None:
@@ -185,8 +249,13 @@ def _unescaped_dot(pattern: str) -> bool:
 def _check_regex_shape(source: str, entry: Any, where: Location, problems: Problems) -> None:
     """Warnings about how an origin regex is written; a compiled pattern gets the same as a string."""
     if _unescaped_dot(source):
-        problems.add(kinds.UNESCAPED_DOT, where, entry, f"the regex {source!r} has an unescaped '.', which matches any character",
-                     "escape literal dots as '\\.', or use a wildcard pattern such as 'https://*.example.com'")
+        problems.add(
+            kinds.UNESCAPED_DOT,
+            where,
+            entry,
+            f"the regex {source!r} has an unescaped '.', which matches any character",
+            "escape literal dots as '\\.', or use a wildcard pattern such as 'https://*.example.com'",
+        )
 
 
 def _comma_joined(entry: str) -> bool:
@@ -194,7 +263,8 @@ def _comma_joined(entry: str) -> bool:
     between two ``scheme://`` parts (a regex's ``{1,3}`` has no scheme after its comma)."""
     parts = [part.strip() for part in entry.split(",")]
     return len([part for part in parts if part]) > 1 and all(
-        _SCHEME_PREFIX_RE.match(part) or part in ("*", "null") for part in parts if part)
+        _SCHEME_PREFIX_RE.match(part) or part in ("*", "null") for part in parts if part
+    )
 
 
 def parse_origins(value: Any, where: Location, problems: Problems) -> OriginMatcher:
@@ -204,13 +274,22 @@ def parse_origins(value: Any, where: Location, problems: Problems) -> OriginMatc
     elif isinstance(value, Iterable) and not isinstance(value, (bytes, dict)):
         entries = list(value)
     else:
-        problems.add(kinds.BAD_ORIGINS, where, value,
-                     f"origins must be a string, a pattern, a callable or a list of those, not {type(value).__name__}",
-                     "write origins=['https://app.example.com']")
+        problems.add(
+            kinds.BAD_ORIGINS,
+            where,
+            value,
+            f"origins must be a string, a pattern, a callable or a list of those, not {type(value).__name__}",
+            "write origins=['https://app.example.com']",
+        )
         return OriginMatcher()
     if not entries:
-        problems.add(kinds.NO_ORIGINS, where, value, "an empty origins list allows no cross-origin request",
-                     "list the origins to allow, or remove the rule")
+        problems.add(
+            kinds.NO_ORIGINS,
+            where,
+            value,
+            "an empty origins list allows no cross-origin request",
+            "list the origins to allow, or remove the rule",
+        )
     exact: set[str] = set()
     allow_all = False
     any_port_hosts: set[tuple[str, str]] = set()
@@ -222,22 +301,35 @@ def parse_origins(value: Any, where: Location, problems: Problems) -> OriginMatc
         here = dataclasses.replace(where, index=index) if many else where
         if isinstance(entry, re.Pattern):
             if not isinstance(entry.pattern, str):
-                problems.add(kinds.BAD_ORIGIN_ENTRY, here, entry, "a bytes pattern cannot match an origin", "compile a str pattern")
+                problems.add(
+                    kinds.BAD_ORIGIN_ENTRY, here, entry, "a bytes pattern cannot match an origin", "compile a str pattern"
+                )
             else:
                 _check_regex_shape(entry.pattern, entry, here, problems)
                 regexes.append(entry)
         elif callable(entry) and not isinstance(entry, str):
             predicates.append(entry)
         elif not isinstance(entry, str):
-            problems.add(kinds.BAD_ORIGIN_ENTRY, here, entry,
-                         f"an origin must be a string, a compiled pattern or a callable, not {type(entry).__name__}",
-                         "write the origin as a string such as 'https://app.example.com'")
+            problems.add(
+                kinds.BAD_ORIGIN_ENTRY,
+                here,
+                entry,
+                f"an origin must be a string, a compiled pattern or a callable, not {type(entry).__name__}",
+                "write the origin as a string such as 'https://app.example.com'",
+            )
         elif _comma_joined(entry):
             listed = [part.strip() for part in entry.split(",") if part.strip()]
-            where_list = "origins=" + repr(listed) if not many else f"these {len(listed)} entries in place of this one: {listed!r}"
-            problems.add(kinds.COMMA_JOINED_ORIGINS, here, entry,
-                         "several origins joined by commas in one string (as an environment variable holds them): browsers "
-                         "send one origin, so this never matches", f"split it into a list: {where_list}")
+            where_list = (
+                "origins=" + repr(listed) if not many else f"these {len(listed)} entries in place of this one: {listed!r}"
+            )
+            problems.add(
+                kinds.COMMA_JOINED_ORIGINS,
+                here,
+                entry,
+                "several origins joined by commas in one string (as an environment variable holds them): browsers "
+                "send one origin, so this never matches",
+                f"split it into a list: {where_list}",
+            )
         elif entry in ("*", ".*"):
             allow_all = True
         elif entry == "null":
@@ -254,8 +346,13 @@ def parse_origins(value: Any, where: Location, problems: Problems) -> OriginMatc
             try:
                 compiled = re.compile(entry, re.IGNORECASE)
             except re.error as error:
-                problems.add(kinds.BAD_REGEX, here, entry, f"not a valid regular expression ({error})",
-                             "fix the regex, or use a wildcard pattern such as 'https://*.example.com'")
+                problems.add(
+                    kinds.BAD_REGEX,
+                    here,
+                    entry,
+                    f"not a valid regular expression ({error})",
+                    "fix the regex, or use a wildcard pattern such as 'https://*.example.com'",
+                )
                 continue
             _check_regex_shape(entry, entry, here, problems)
             regexes.append(compiled)

@@ -35,11 +35,60 @@ __all__ = ["Admitted", "attacker_matches", "admits_plain_http", "glob_looking_st
 # hosting suffixes of the list's private section, and the reserved names (RFC 2606/6761: no one's in
 # production, so a regex over them is a catch-all in disguise). Each is kept only if the list says it is public.
 _PROBE_SUFFIXES = (
-    "com", "net", "org", "io", "dev", "app", "xyz", "de", "fr", "cn", "ru", "co.uk", "com.au", "co.jp", "com.br",
-    "jp", "uk", "us", "ca", "eu", "in", "br", "au", "it", "nl", "info", "biz", "me", "co", "ai", "tv", "site", "online",
-    "top", "shop", "cloud", "github.io", "gitlab.io", "herokuapp.com", "blogspot.com", "s3.amazonaws.com", "cloudfront.net",
-    "azurewebsites.net", "web.app", "firebaseapp.com", "vercel.app", "netlify.app", "pages.dev", "workers.dev",
-    "appspot.com", "ngrok.io", "example", "test", "invalid",
+    "com",
+    "net",
+    "org",
+    "io",
+    "dev",
+    "app",
+    "xyz",
+    "de",
+    "fr",
+    "cn",
+    "ru",
+    "co.uk",
+    "com.au",
+    "co.jp",
+    "com.br",
+    "jp",
+    "uk",
+    "us",
+    "ca",
+    "eu",
+    "in",
+    "br",
+    "au",
+    "it",
+    "nl",
+    "info",
+    "biz",
+    "me",
+    "co",
+    "ai",
+    "tv",
+    "site",
+    "online",
+    "top",
+    "shop",
+    "cloud",
+    "github.io",
+    "gitlab.io",
+    "herokuapp.com",
+    "blogspot.com",
+    "s3.amazonaws.com",
+    "cloudfront.net",
+    "azurewebsites.net",
+    "web.app",
+    "firebaseapp.com",
+    "vercel.app",
+    "netlify.app",
+    "pages.dev",
+    "workers.dev",
+    "appspot.com",
+    "ngrok.io",
+    "example",
+    "test",
+    "invalid",
 )
 # (scheme, ports) tried for every host: none, and a non-default port (the old probes always carried one).
 _SCHEMES = (("https", ("", ":8443")), ("http", ("", ":8080")))
@@ -103,8 +152,12 @@ def _probes(seed: str, extra_suffixes: Iterable[str] = (), extra_ports: Iterable
     pairs: list[tuple[str, str]] = []
     hosts = [(host, suffix) for suffix in _PROBE_SUFFIXES if is_public_suffix(suffix) for host in _hosts_under(suffix, labels)]
     # A regex's own domain may have a thousand suffixes under it (com): one name each keeps the build fast.
-    hosts.extend((host, suffix) for suffix in dict.fromkeys(extra_suffixes) if suffix not in _PROBE_SUFFIXES
-                 for host in _hosts_under(suffix, labels, few=True))
+    hosts.extend(
+        (host, suffix)
+        for suffix in dict.fromkeys(extra_suffixes)
+        if suffix not in _PROBE_SUFFIXES
+        for host in _hosts_under(suffix, labels, few=True)
+    )
     hosts.extend((host, "") for host in _ip_hosts(labels))
     for scheme, ports in _SCHEMES:
         for port_text in (*ports, *dict.fromkeys(extra_ports)):
@@ -251,9 +304,12 @@ def _port_like(item: tuple[Any, Any]) -> bool:
     if op == _OPS.LITERAL:
         return chr(av) == ":" or chr(av).isdigit()
     if op == _OPS.IN:
-        return all((kind == _OPS.CATEGORY and "DIGIT" in str(value).upper() and "NOT" not in str(value).upper())
-                   or (kind == _OPS.RANGE and ord("0") <= value[0] <= value[1] <= ord("9"))
-                   or (kind == _OPS.LITERAL and (chr(value) == ":" or chr(value).isdigit())) for kind, value in av)
+        return all(
+            (kind == _OPS.CATEGORY and "DIGIT" in str(value).upper() and "NOT" not in str(value).upper())
+            or (kind == _OPS.RANGE and ord("0") <= value[0] <= value[1] <= ord("9"))
+            or (kind == _OPS.LITERAL and (chr(value) == ":" or chr(value).isdigit()))
+            for kind, value in av
+        )
     if op in _REPEATS:
         return all(_port_like(inner) for inner in av[2])
     if op == _OPS.SUBPATTERN:
@@ -404,7 +460,8 @@ def glob_looking_star(entry: str) -> Optional[str]:
         collapsed = re.sub(r"^(?:\*\.)+", "*.", rest)
         candidate = f"{parts.group('scheme').lower()}://{collapsed}"
         if collapsed.startswith("*.") and _WILDCARD_SHAPE_RE.fullmatch(candidate):
-            return (f"'*.' already stands for one or more whole labels: write {candidate!r}"
-                    " (a wildcard pattern)")
-    return ("write a wildcard pattern ('https://*.example.com' for subdomains, 'https://host:*' for any port), or, for a regex, "
-            "spell the repetition out (r'https://[a-z0-9-]+\\.example\\.com') or pass re.compile(...)")
+            return f"'*.' already stands for one or more whole labels: write {candidate!r} (a wildcard pattern)"
+    return (
+        "write a wildcard pattern ('https://*.example.com' for subdomains, 'https://host:*' for any port), or, for a regex, "
+        "spell the repetition out (r'https://[a-z0-9-]+\\.example\\.com') or pass re.compile(...)"
+    )

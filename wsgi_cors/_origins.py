@@ -35,6 +35,8 @@ _LABEL = r"[a-z0-9_~-]+"
 _HOST = rf"(?:{_LABEL}(?:\.{_LABEL})*\.?|\[[0-9a-f:.]{{2,39}}\])"
 # What a browser can send: lower-case scheme and host, an optional port, nothing else.
 _SERIALIZED_ORIGIN_RE = re.compile(rf"[a-z][a-z0-9+.\-]{{0,63}}://{_HOST}(?::[0-9]{{1,5}})?")
+
+
 def is_serialized_origin(value: str) -> bool:
     """Whether ``value`` is shaped like an origin a browser serializes (``null`` excluded).
 
@@ -200,7 +202,9 @@ def _combine(regexes: list["Pattern[str]"]) -> Optional["Pattern[str]"]:
             return re.compile("|".join(pattern.pattern for pattern in regexes), flags.pop())
         sources = []
         for pattern in regexes:
-            on = "".join(letter for flag, letter in _SCOPED_FLAGS if pattern.flags & flag) + ("a" if pattern.flags & re.ASCII else "")
+            on = "".join(letter for flag, letter in _SCOPED_FLAGS if pattern.flags & flag) + (
+                "a" if pattern.flags & re.ASCII else ""
+            )
             off = "".join(letter for flag, letter in _SCOPED_FLAGS if not pattern.flags & flag)
             sources.append(f"(?{on}-{off}:{pattern.pattern})" if off else f"(?{on}:{pattern.pattern})")
         return re.compile("|".join(sources))

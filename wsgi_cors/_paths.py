@@ -41,10 +41,16 @@ _REGEX_HINT_CHARACTERS = frozenset("*\\]?$^[]()")
 # Parse-tree opcodes (None where this Python lacks them: atomic groups and possessive repeats are 3.11+).
 _LITERAL = getattr(_sre_parse, "LITERAL", None)
 _AT = getattr(_sre_parse, "AT", None)
-_AT_START = tuple(code for code in (getattr(_sre_parse, "AT_BEGINNING", None), getattr(_sre_parse, "AT_BEGINNING_STRING", None))
-                  if code is not None)
-_REPEATS = tuple(code for code in (getattr(_sre_parse, name, None) for name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"))
-                 if code is not None)
+_AT_START = tuple(
+    code
+    for code in (getattr(_sre_parse, "AT_BEGINNING", None), getattr(_sre_parse, "AT_BEGINNING_STRING", None))
+    if code is not None
+)
+_REPEATS = tuple(
+    code
+    for code in (getattr(_sre_parse, name, None) for name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"))
+    if code is not None
+)
 _SUBPATTERN = getattr(_sre_parse, "SUBPATTERN", None)
 _ATOMIC_GROUP = getattr(_sre_parse, "ATOMIC_GROUP", None)
 _BRANCH = getattr(_sre_parse, "BRANCH", None)
@@ -218,7 +224,9 @@ class PathMatcher(Generic[T]):
         return PathMatcher([PathRule(rule.pattern, function(rule.target), rule.index) for rule in self._given])
 
     @staticmethod
-    def _index_by_prefix(patterns: Sequence[PathRule[T]]) -> Optional[tuple[tuple[int, dict[str, tuple[tuple["Pattern[str]", T], ...]]], ...]]:
+    def _index_by_prefix(
+        patterns: Sequence[PathRule[T]],
+    ) -> Optional[tuple[tuple[int, dict[str, tuple[tuple["Pattern[str]", T], ...]]], ...]]:
         """Patterns grouped by literal prefix, longest first: a path is tried only against the rules that can match it.
 
         Every path a pattern matches starts with its literal prefix, so one dict look-up per distinct
@@ -232,8 +240,10 @@ class PathMatcher(Generic[T]):
             if regex is None or regex.flags & ~re.UNICODE:
                 return None  # IGNORECASE or VERBOSE: the prefix is not compared character for character
             by_length.setdefault(len(rule.prefix), {}).setdefault(rule.prefix, []).append((regex, rule.target))
-        return tuple((length, {prefix: tuple(candidates) for prefix, candidates in table.items()})
-                     for length, table in sorted(by_length.items(), reverse=True))
+        return tuple(
+            (length, {prefix: tuple(candidates) for prefix, candidates in table.items()})
+            for length, table in sorted(by_length.items(), reverse=True)
+        )
 
     @staticmethod
     def _combine(patterns: Sequence[PathRule[T]]) -> tuple[Optional["Pattern[str]"], dict[str, T]]:

@@ -94,8 +94,12 @@ EMPTY_VARIABLE = _error(42, "a WSGI_CORS_* variable (or PasteDeploy ini key) tha
 VARIABLE_NOT_BOOLEAN = _error(43, "a boolean WSGI_CORS_* variable (or PasteDeploy ini key) that is not true/false, 1/0 or yes/no")
 BAD_REPORT_ONLY = _error(45, "report_only in a configuration file that is not a table of options")
 RESOURCES_IN_DECORATOR = _error(46, "resources given to a per-view decorator (@cross_origin), which covers its own view")
-ROUTE_AS_PATH_PATTERN = _error(44, "a path pattern written as a Flask/Werkzeug route (<int:id>), which would match only that text")
-COMMA_JOINED_ORIGINS = _error(47, "several origins joined by commas in one string (as an environment variable holds them): it never matches")
+ROUTE_AS_PATH_PATTERN = _error(
+    44, "a path pattern written as a Flask/Werkzeug route (<int:id>), which would match only that text"
+)
+COMMA_JOINED_ORIGINS = _error(
+    47, "several origins joined by commas in one string (as an environment variable holds them): it never matches"
+)
 
 # --- warnings ---
 NO_METHODS = _warning(1, "an empty methods list: every preflight is refused")
@@ -107,8 +111,12 @@ CREDENTIALS_PLAIN_HTTP = _warning(6, "a plain-http origin (exact, wildcard or re
 GLOB_REGEX = _warning(7, "a glob-looking origin string that became a regex (a compiled pattern is taken as meant)")
 SEND_WILDCARD_UNUSED = _warning(8, "send_wildcard without origins='*' has no effect")
 NO_VARY = _warning(9, "vary_header=False: caches may replay one origin's answer to another", MissingVaryWarning)
-SHADOWED_RULE = _warning(10, "a path rule that can never match: a rule that wins over it covers every path it does", ShadowedRuleWarning)
-UNUSED_TOP_LEVEL = _warning(11, "a top-level option every path rule overrides: it applies to no path, yet a rule added later would inherit it")
+SHADOWED_RULE = _warning(
+    10, "a path rule that can never match: a rule that wins over it covers every path it does", ShadowedRuleWarning
+)
+UNUSED_TOP_LEVEL = _warning(
+    11, "a top-level option every path rule overrides: it applies to no path, yet a rule added later would inherit it"
+)
 
 KINDS: tuple[Kind, ...] = tuple(value for value in list(globals().values()) if isinstance(value, Kind))
 

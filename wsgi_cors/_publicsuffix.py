@@ -55,7 +55,9 @@ def _suffixes_under_index() -> dict[str, tuple[str, ...]]:
         for start in range(1, len(labels)):
             index.setdefault(".".join(labels[start:]), []).append(rule)
     # Shortest first, plain names before wildcard rules: the first one makes the clearest example in a message.
-    return {domain: tuple(sorted(found, key=lambda rule: (rule.count("."), "*" in rule, rule))) for domain, found in index.items()}
+    return {
+        domain: tuple(sorted(found, key=lambda rule: (rule.count("."), "*" in rule, rule))) for domain, found in index.items()
+    }
 
 
 def public_suffixes_under(domain: str) -> tuple[str, ...]:

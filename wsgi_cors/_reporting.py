@@ -125,8 +125,9 @@ class Reporter:
         """Rejection and report-only log lines dropped by the rate limit since start."""
         return self._log.dropped_total
 
-    def refused(self, decision: Decision, request: Any, origin: Optional[str], method: str, path: str,
-                what: Optional[str] = None) -> Any:
+    def refused(
+        self, decision: Decision, request: Any, origin: Optional[str], method: str, path: str, what: Optional[str] = None
+    ) -> Any:
         """Count, log and hand on one refusal of the enforced policy; returns what the hook returned (a door that
         accepts coroutine hooks awaits it). ``what`` names the request in the log line (default: its kind)."""
         if self.counters:
@@ -136,9 +137,16 @@ class Reporter:
         if LOG.isEnabledFor(logging.INFO):
             allowed, dropped = self._log.allow()
             if allowed:
-                LOG.info("CORS %s request rejected [%s]: %s (origin=%s method=%s path=%s)%s", what or decision.kind.value,
-                         decision.reason, decision.message, display(origin or ""), display(method), display(path),
-                         _dropped_note(dropped))
+                LOG.info(
+                    "CORS %s request rejected [%s]: %s (origin=%s method=%s path=%s)%s",
+                    what or decision.kind.value,
+                    decision.reason,
+                    decision.message,
+                    display(origin or ""),
+                    display(method),
+                    display(path),
+                    _dropped_note(dropped),
+                )
         hook = self.on_reject
         if hook is not None:
             try:
@@ -147,8 +155,7 @@ class Reporter:
                 LOG.exception("the on_reject hook raised; the request goes on")
         return None
 
-    def compare(self, enforced: Decision, would_be: Decision, request: Any, origin: Optional[str], method: str,
-                path: str) -> Any:
+    def compare(self, enforced: Decision, would_be: Decision, request: Any, origin: Optional[str], method: str, path: str) -> Any:
         """Report where the report-only decision differs from the enforced one; nothing else changes. Returns what
         the hook returned."""
         if would_be.verdict is enforced.verdict and would_be.headers == enforced.headers:
@@ -164,9 +171,18 @@ class Reporter:
                     difference = f"would send other CORS headers: {display(repr(would_be.headers))}"
                 else:
                     difference = f"would be {would_be.verdict.value} [{would_be.reason or '-'}]: {would_be.message}"
-                LOG.log(self.report_log_level, "CORS report-only policy differs on a %s request: enforced %s, report-only %s "
-                        "(origin=%s method=%s path=%s)%s", enforced.kind.value, enforced.verdict.value, difference,
-                        display(origin or ""), display(method), display(path), _dropped_note(dropped))
+                LOG.log(
+                    self.report_log_level,
+                    "CORS report-only policy differs on a %s request: enforced %s, report-only %s "
+                    "(origin=%s method=%s path=%s)%s",
+                    enforced.kind.value,
+                    enforced.verdict.value,
+                    difference,
+                    display(origin or ""),
+                    display(method),
+                    display(path),
+                    _dropped_note(dropped),
+                )
         hook = self.on_report
         if hook is not None:
             try:

@@ -100,16 +100,25 @@ class CORSMiddleware:
         self.app = app
         self._policy = policy if policy is not None else CORSPolicy(**options)
         self._report_only = as_policy(report_only, "report_only")
-        self._reporter = Reporter(on_reject=on_reject, on_report=on_report, log_limit=log_limit,
-                                  report_log_level=report_log_level, counters=counters)
-        self.intercept_exceptions: bool = (intercept_exceptions if intercept_exceptions is not None
-                                           else self._policy.intercept_exceptions)
+        self._reporter = Reporter(
+            on_reject=on_reject, on_report=on_report, log_limit=log_limit, report_log_level=report_log_level, counters=counters
+        )
+        self.intercept_exceptions: bool = (
+            intercept_exceptions if intercept_exceptions is not None else self._policy.intercept_exceptions
+        )
         self.websocket_origin_check = websocket_origin_check
         self._pairs: dict[Headers, BytesHeaders] = {}
 
     @classmethod
-    def from_config(cls, app: ASGIApp, config: Any = None, *, on_reject: Optional[RejectHook] = None,
-                    websocket_origin_check: bool = False, **overrides: Any) -> "CORSMiddleware":
+    def from_config(
+        cls,
+        app: ASGIApp,
+        config: Any = None,
+        *,
+        on_reject: Optional[RejectHook] = None,
+        websocket_origin_check: bool = False,
+        **overrides: Any,
+    ) -> "CORSMiddleware":
         """Build from a TOML file (``config``, or the file named by ``WSGI_CORS_CONFIG``), then ``WSGI_CORS_*``
         environment variables, then keyword ``overrides``: the WSGI door's loader, so one file serves both (a
         ``[report_only]`` table included). The door's own settings may be given as keywords too."""
@@ -164,9 +173,15 @@ class CORSMiddleware:
         policy = self._policy  # one read: a concurrent reconfigure() cannot mix two policies in one request
         if scope["method"] == "OPTIONS":  # maybe a preflight: the engine tells
             origin, request_method, request_headers, private_network = _cors_request_headers(scope)
-            decision = policy.evaluate("OPTIONS", _request_path(scope), origin=origin, request_method=request_method,
-                                       request_headers=request_headers, request_private_network=private_network,
-                                       raw_path=True)
+            decision = policy.evaluate(
+                "OPTIONS",
+                _request_path(scope),
+                origin=origin,
+                request_method=request_method,
+                request_headers=request_headers,
+                request_private_network=private_network,
+                raw_path=True,
+            )
         else:  # any other method is never a preflight
             origin = None
             for name, value in scope["headers"]:
@@ -234,11 +249,20 @@ class CORSMiddleware:
         except Exception:
             if sent:
                 raise
-            LOG.exception("unhandled exception in the wrapped application (%s %s); answering 500 with CORS headers",
-                          display(scope.get("method") or ""), display(scope.get("path") or ""))
-            await send({"type": "http.response.start", "status": 500,
-                        "headers": merge_header_pairs([_TEXT_PLAIN, (b"content-length", b"%d" % len(_INTERNAL_ERROR_BODY))],
-                                                      cors_pairs)})
+            LOG.exception(
+                "unhandled exception in the wrapped application (%s %s); answering 500 with CORS headers",
+                display(scope.get("method") or ""),
+                display(scope.get("path") or ""),
+            )
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": 500,
+                    "headers": merge_header_pairs(
+                        [_TEXT_PLAIN, (b"content-length", b"%d" % len(_INTERNAL_ERROR_BODY))], cors_pairs
+                    ),
+                }
+            )
             await send({"type": "http.response.body", "body": _INTERNAL_ERROR_BODY, "more_body": False})
             return
         if held:  # a start with no body message after it (an app that ends without one): send what it said
@@ -271,8 +295,13 @@ class CORSMiddleware:
             return None
         if "websocket.http.response" in (scope.get("extensions") or {}):
             body = b"WebSocket origin not allowed"
-            await send({"type": "websocket.http.response.start", "status": 403,
-                        "headers": [_TEXT_PLAIN, (b"content-length", b"%d" % len(body))]})
+            await send(
+                {
+                    "type": "websocket.http.response.start",
+                    "status": 403,
+                    "headers": [_TEXT_PLAIN, (b"content-length", b"%d" % len(body))],
+                }
+            )
             await send({"type": "websocket.http.response.body", "body": body})
         else:
             await send({"type": "websocket.close", "code": 1008})  # policy violation; before accept: a 403
@@ -308,8 +337,15 @@ def _cors_request_headers(scope: Scope) -> tuple[Optional[str], Optional[str], O
 def _decide(policy: CORSPolicy, scope: Scope) -> Decision:
     """The engine's decision for an HTTP scope (the report-only policy's; the door's own call is inlined in __call__)."""
     origin, request_method, request_headers, private_network = _cors_request_headers(scope)
-    return policy.evaluate(scope["method"], _request_path(scope), origin=origin, request_method=request_method,
-                           request_headers=request_headers, request_private_network=private_network, raw_path=True)
+    return policy.evaluate(
+        scope["method"],
+        _request_path(scope),
+        origin=origin,
+        request_method=request_method,
+        request_headers=request_headers,
+        request_private_network=private_network,
+        raw_path=True,
+    )
 
 
 async def _settle(result: Any, hook: str) -> None:
@@ -319,6 +355,7 @@ async def _settle(result: Any, hook: str) -> None:
             await result
         except Exception:  # a metrics hook must not turn a CORS rejection into a server error
             LOG.exception("the %s hook raised; the request goes on", hook)
+
 
 def _request_path(scope: Scope) -> str:
     """The path as WSGI's PATH_INFO holds it: the raw bytes, percent-decoded once, as latin-1 text (see the module docstring)."""

@@ -76,9 +76,17 @@ class _ViewPolicy:
 
     def __init__(self, options: Mapping[str, Any]) -> None:
         if "resources" in options:
-            raise ConfigError([ConfigProblem(kinds.RESOURCES_IN_DECORATOR.code, Location(option="resources", source="cross_origin()"),
-                                             options["resources"], "a decorator covers its own view; resources has no meaning here",
-                                             "remove resources=, or move the rule to CORS(app, resources=...)")])
+            raise ConfigError(
+                [
+                    ConfigProblem(
+                        kinds.RESOURCES_IN_DECORATOR.code,
+                        Location(option="resources", source="cross_origin()"),
+                        options["resources"],
+                        "a decorator covers its own view; resources has no meaning here",
+                        "remove resources=, or move the rule to CORS(app, resources=...)",
+                    )
+                ]
+            )
         self.options = dict(options)
         self.automatic_options = bool(options.get("automatic_options", True))
         self._per_app: "weakref.WeakKeyDictionary[Any, CORSPolicy]" = weakref.WeakKeyDictionary()
@@ -156,8 +164,9 @@ def cross_origin(*args: Any, **options: Any) -> Callable[[F], F]:
     as Flask-CORS does. Options are Flask-CORS's (``origins``, ``methods``, ``allow_headers``...).
     """
     if args:
-        raise TypeError("cross_origin takes keyword options only: write @cross_origin() (with parentheses) "
-                        "or @cross_origin(origins=[...])")
+        raise TypeError(
+            "cross_origin takes keyword options only: write @cross_origin() (with parentheses) or @cross_origin(origins=[...])"
+        )
     view_policy = _ViewPolicy(options)
 
     def decorator(function: F) -> F:
@@ -198,9 +207,15 @@ def _apply_in_view(view_policy: _ViewPolicy, function: Callable[..., Any], args:
         raw_path=True,
     )
     if decision.verdict is Verdict.REFUSED and LOG.isEnabledFor(logging.INFO):
-        LOG.info("CORS %s request rejected [%s]: %s (origin=%s method=%s path=%s)", decision.kind.value, decision.reason,
-                 decision.message, display(environ.get("HTTP_ORIGIN") or ""), display(environ.get("REQUEST_METHOD") or ""),
-                 display(environ.get("PATH_INFO") or ""))
+        LOG.info(
+            "CORS %s request rejected [%s]: %s (origin=%s method=%s path=%s)",
+            decision.kind.value,
+            decision.reason,
+            decision.message,
+            display(environ.get("HTTP_ORIGIN") or ""),
+            display(environ.get("REQUEST_METHOD") or ""),
+            display(environ.get("PATH_INFO") or ""),
+        )
     if decision.status is not None:  # a preflight the engine answers itself
         return app.response_class(b"", status=decision.status, headers=list(decision.headers))
     if view_policy.automatic_options and request.method == "OPTIONS":
@@ -227,9 +242,14 @@ class _Target:
             return True
         path = environ.get("PATH_INFO") or "/"
         if environ.get("REQUEST_METHOD") == "OPTIONS" and environ.get("HTTP_ACCESS_CONTROL_REQUEST_METHOD") is not None:
-            decision = self.policy.evaluate_preflight(path, environ.get("HTTP_ORIGIN"), environ["HTTP_ACCESS_CONTROL_REQUEST_METHOD"],
-                                                      environ.get("HTTP_ACCESS_CONTROL_REQUEST_HEADERS"),
-                                                      environ.get("HTTP_ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK"), True)
+            decision = self.policy.evaluate_preflight(
+                path,
+                environ.get("HTTP_ORIGIN"),
+                environ["HTTP_ACCESS_CONTROL_REQUEST_METHOD"],
+                environ.get("HTTP_ACCESS_CONTROL_REQUEST_HEADERS"),
+                environ.get("HTTP_ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK"),
+                True,
+            )
         else:
             decision = self.policy.evaluate_request(path, environ.get("HTTP_ORIGIN"), True)
         return decision.verdict is not Verdict.NOT_COVERED
@@ -268,8 +288,17 @@ class _Layer:
         route_policies: dict[str, CORSPolicy] = {}
         for rule, overrides in routes.items():
             if not isinstance(overrides, Mapping):
-                raise ConfigError([ConfigProblem(kinds.BAD_RULE_OPTIONS.code, Location(rule=rule), overrides,
-                                                 "the options of a route must be a dict", "write {'origins': [...]}")])
+                raise ConfigError(
+                    [
+                        ConfigProblem(
+                            kinds.BAD_RULE_OPTIONS.code,
+                            Location(rule=rule),
+                            overrides,
+                            "the options of a route must be a dict",
+                            "write {'origins': [...]}",
+                        )
+                    ]
+                )
             route_policies[rule] = CORSPolicy(**{**top, **overrides})
         path_policy = CORSPolicy(**top, resources=paths) if paths is not None else None
         if path_policy is not None and not path_policy.rules:
@@ -302,10 +331,10 @@ class _Door:
             self.blueprint_layers[key] = layer
         else:
             self.app_layer = layer
-        self._path_targets = {name: _Target(each.paths, self.inner) for name, each in self._layers()
-                              if each.paths is not None}
-        self._route_targets = {(name, rule): _Target(policy, self.inner) for name, each in self._layers()
-                               for rule, policy in each.routes.items()}
+        self._path_targets = {name: _Target(each.paths, self.inner) for name, each in self._layers() if each.paths is not None}
+        self._route_targets = {
+            (name, rule): _Target(policy, self.inner) for name, each in self._layers() for rule, policy in each.routes.items()
+        }
         self._app_paths = self._path_targets.get("")
         self._selections.clear()
         self._view_count = -1
@@ -322,8 +351,11 @@ class _Door:
         views = self.flask_app.view_functions
         self._view_count = len(views)
         self._selections.clear()
-        self._routing = bool(self.blueprint_layers) or bool(self._route_targets) or any(
-            _view_policy(view) is not None or _class_view_has_policy(view) for view in views.values())
+        self._routing = (
+            bool(self.blueprint_layers)
+            or bool(self._route_targets)
+            or any(_view_policy(view) is not None or _class_view_has_policy(view) for view in views.values())
+        )
 
     def _check_routes(self) -> None:
         """A route named in resources that the URL map does not have matches nothing: say so (once)."""
@@ -331,9 +363,12 @@ class _Door:
         known = {rule.rule for rule in self.flask_app.url_map.iter_rules()}
         missing = sorted({rule for (_, rule) in self._route_targets} - known)
         if missing:
-            warnings.warn(f"resources name routes the app does not have: {', '.join(missing)}; they match no request. "
-                          f"Fix: write each as the app's URL rule (flask routes lists them), e.g. {sorted(known)[:3]}",
-                          CORSConfigWarning, stacklevel=2)
+            warnings.warn(
+                f"resources name routes the app does not have: {', '.join(missing)}; they match no request. "
+                f"Fix: write each as the app's URL rule (flask routes lists them), e.g. {sorted(known)[:3]}",
+                CORSConfigWarning,
+                stacklevel=2,
+            )
 
     # --- per request -----------------------------------------------------------------------------
 
@@ -422,8 +457,10 @@ def _class_view_has_policy(view_function: Any) -> bool:
     listed = decorators.values() if isinstance(decorators, Mapping) else [decorators]
     if any(_view_policy(d) is not None for group in listed for d in (group if isinstance(group, (list, tuple)) else [group])):
         return True
-    return any(_view_policy(getattr(view_class, name, None)) is not None
-               for name in ("get", "head", "post", "put", "patch", "delete", "options", "trace", "connect"))
+    return any(
+        _view_policy(getattr(view_class, name, None)) is not None
+        for name in ("get", "head", "post", "put", "patch", "delete", "options", "trace", "connect")
+    )
 
 
 def _blueprint_chain(endpoint: str) -> list[str]:

@@ -42,11 +42,14 @@ class CORSCollector:
 
     def collect(self) -> Iterator[Metric]:
         labels = ["rule", "reason", "kind"]
-        rejections = CounterMetricFamily("wsgi_cors_rejections", "CORS requests refused, by path rule, reason and kind",
-                                         labels=labels)
-        report_only = CounterMetricFamily("wsgi_cors_report_only_refusals",
-                                          "Requests the report-only policy would have refused, by path rule, reason and kind",
-                                          labels=labels)
+        rejections = CounterMetricFamily(
+            "wsgi_cors_rejections", "CORS requests refused, by path rule, reason and kind", labels=labels
+        )
+        report_only = CounterMetricFamily(
+            "wsgi_cors_report_only_refusals",
+            "Requests the report-only policy would have refused, by path rule, reason and kind",
+            labels=labels,
+        )
         totals: dict[tuple[str, str, str], int] = {}
         shadow: dict[tuple[str, str, str], int] = {}
         dropped = 0

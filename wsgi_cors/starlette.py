@@ -40,8 +40,12 @@ def starlette_options(
     max_age: int = 600,
 ) -> dict[str, Any]:
     """Starlette's arguments as wsgi_cors options (for ``CORSPolicy(**...)`` or a configuration you write down)."""
-    for name, value in (("allow_origins", allow_origins), ("allow_methods", allow_methods),
-                        ("allow_headers", allow_headers), ("expose_headers", expose_headers)):
+    for name, value in (
+        ("allow_origins", allow_origins),
+        ("allow_methods", allow_methods),
+        ("allow_headers", allow_headers),
+        ("expose_headers", expose_headers),
+    ):
         if isinstance(value, str):  # Starlette would iterate the characters ("*" happens to work, "GET" does not)
             raise TypeError(f"{name} must be a list of strings, not the string {value!r}; write [{value!r}]")
     allow_all_origins = "*" in allow_origins
@@ -86,7 +90,20 @@ class CORSMiddleware(_ASGICORSMiddleware):
         intercept_exceptions: Optional[bool] = None,
         websocket_origin_check: bool = False,
     ) -> None:
-        options = starlette_options(allow_origins, allow_methods, allow_headers, allow_credentials, allow_origin_regex,
-                                    allow_private_network, expose_headers, max_age)
-        super().__init__(app, on_reject=on_reject, intercept_exceptions=intercept_exceptions,
-                         websocket_origin_check=websocket_origin_check, **options)
+        options = starlette_options(
+            allow_origins,
+            allow_methods,
+            allow_headers,
+            allow_credentials,
+            allow_origin_regex,
+            allow_private_network,
+            expose_headers,
+            max_age,
+        )
+        super().__init__(
+            app,
+            on_reject=on_reject,
+            intercept_exceptions=intercept_exceptions,
+            websocket_origin_check=websocket_origin_check,
+            **options,
+        )

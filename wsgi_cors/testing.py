@@ -195,11 +195,7 @@ def check_preflight(
     if allowed_headers is None:
         return Verdict(False, "Cannot parse Access-Control-Allow-Headers response header field in preflight response.")
 
-    if (
-        request_method not in methods
-        and request_method not in _SAFELISTED_METHODS
-        and (credentials or "*" not in methods)
-    ):
+    if request_method not in methods and request_method not in _SAFELISTED_METHODS and (credentials or "*" not in methods):
         return Verdict(
             False,
             f"Method {_hint(request_method)} is not allowed by Access-Control-Allow-Methods in preflight response.",
@@ -442,8 +438,9 @@ def _first_attribute(response: Any, names: Tuple[str, ...]) -> Any:
     raise TypeError(f"cannot find the status of {type(response).__name__!r}: pass status= and headers=")
 
 
-def simulate(policy: CORSPolicy, *, origin: str, method: str, path: str,
-             headers: Sequence[tuple[str, str]] = (), credentials: bool = False) -> dict[str, Any]:
+def simulate(
+    policy: CORSPolicy, *, origin: str, method: str, path: str, headers: Sequence[tuple[str, str]] = (), credentials: bool = False
+) -> dict[str, Any]:
     """What a browser does for ``fetch(path, {method, headers, credentials})`` from ``origin``, as a JSON-able dict.
 
     The policy answers as the middleware would; :mod:`wsgi_cors.testing` then judges each answer
@@ -461,23 +458,40 @@ def simulate(policy: CORSPolicy, *, origin: str, method: str, path: str,
         reasons.append(f"{', '.join(unsafe)} {verb}")
     report: dict[str, Any] = {
         "allowed": False,
-        "request": {"origin": origin, "method": request_method, "path": path,
-                    "headers": [f"{name}: {value}" if value else name for name, value in headers],
-                    "credentials": credentials},
-        "preflight": {"sent": bool(reasons), "why": "; ".join(reasons) if reasons
-                      else "a GET, HEAD or POST with only CORS-safelisted headers needs none"},
+        "request": {
+            "origin": origin,
+            "method": request_method,
+            "path": path,
+            "headers": [f"{name}: {value}" if value else name for name, value in headers],
+            "credentials": credentials,
+        },
+        "preflight": {
+            "sent": bool(reasons),
+            "why": "; ".join(reasons) if reasons else "a GET, HEAD or POST with only CORS-safelisted headers needs none",
+        },
         "actual": {"sent": False},
         "browser_error": None,
         "fix": None,
     }
     if reasons:
         sent = preflight_headers(origin=origin, method=method, request_headers=unsafe)
-        decision = policy.evaluate("OPTIONS", path, origin=origin, request_method=sent["Access-Control-Request-Method"],
-                                   request_headers=sent.get("Access-Control-Request-Headers"))
+        decision = policy.evaluate(
+            "OPTIONS",
+            path,
+            origin=origin,
+            request_method=sent["Access-Control-Request-Method"],
+            request_headers=sent.get("Access-Control-Request-Headers"),
+        )
         # An application answering OPTIONS itself (no rule, or automatic_options off) is assumed to answer 200.
         status = decision.status if decision.status is not None else 200
-        verdict = check_preflight(origin=origin, method=method, request_headers=unsafe, credentials=credentials,
-                                  status=status, headers=list(decision.headers))
+        verdict = check_preflight(
+            origin=origin,
+            method=method,
+            request_headers=unsafe,
+            credentials=credentials,
+            status=status,
+            headers=list(decision.headers),
+        )
         report["preflight"].update(_step(decision, verdict.ok, verdict.reason, "OPTIONS", path, list(sent.items())))
         if not verdict.ok:
             report["actual"]["why"] = "the preflight failed, so the browser does not send the request"
@@ -494,13 +508,18 @@ def simulate(policy: CORSPolicy, *, origin: str, method: str, path: str,
     return report
 
 
-def _step(decision: Decision, ok: bool, browser: str, method: str, path: str,
-          request_headers: list[tuple[str, str]]) -> dict[str, Any]:
+def _step(
+    decision: Decision, ok: bool, browser: str, method: str, path: str, request_headers: list[tuple[str, str]]
+) -> dict[str, Any]:
     return {
         "verdict": "allowed" if ok else "blocked",
         "browser": browser,
-        "decision": {"allowed": decision.allowed, "reason": decision.reason, "detail": decision.detail,
-                     "message": decision.message},
+        "decision": {
+            "allowed": decision.allowed,
+            "reason": decision.reason,
+            "detail": decision.detail,
+            "message": decision.message,
+        },
         "rule": decision.rule,
         "request_line": f"{method} {path}",
         "request_headers": [list(pair) for pair in request_headers],
@@ -519,16 +538,20 @@ def _fix(decision: Decision, origin: str, method: str, credentials: bool) -> Opt
     """What to change in the configuration, for the failures a configuration can cause."""
     rule = f" in the rule for {decision.rule!r}" if decision.rule is not None else ""
     if decision.reason == "path-not-covered":
-        return ("no rule covers this path, so the middleware adds no CORS headers: add a [[resources]] table "
-                "whose path covers it (e.g. path = \"/api/*\"), or widen resources")
+        return (
+            "no rule covers this path, so the middleware adds no CORS headers: add a [[resources]] table "
+            'whose path covers it (e.g. path = "/api/*"), or widen resources'
+        )
     if decision.reason == "origin-not-allowed":
         return f"if pages on {origin} should read this API, add {json.dumps(origin)} to origins{rule}"
     if decision.reason == "origin-malformed":
         return "an origin is scheme://host[:port] with no path or trailing slash, e.g. https://app.example.com"
     if decision.reason == "method-not-allowed":
         if method != method.upper():  # fetch() upper-cases only the six standard methods; the comparison is exact
-            return (f"fetch() sends {method!r} exactly as written and methods are compared case-sensitively: "
-                    f"write method: {method.upper()!r} in the page's fetch() call")
+            return (
+                f"fetch() sends {method!r} exactly as written and methods are compared case-sensitively: "
+                f"write method: {method.upper()!r} in the page's fetch() call"
+            )
         return f"add {json.dumps(method)} to methods{rule}"
     if decision.reason == "header-not-allowed":
         name = (decision.detail or "")[1:-1]  # detail is the header name, quoted for display; names need no escapes
@@ -537,11 +560,15 @@ def _fix(decision: Decision, origin: str, method: str, credentials: bool) -> Opt
         return "request header names are tokens: letters, digits and '-'"
     headers = dict(decision.headers)
     if credentials and headers.get("Access-Control-Allow-Origin") == "*":
-        return (f"a browser refuses 'Access-Control-Allow-Origin: *' on a request with credentials: list the trusted "
-                f"origins{rule} instead of '*' and set supports_credentials = true")
+        return (
+            f"a browser refuses 'Access-Control-Allow-Origin: *' on a request with credentials: list the trusted "
+            f"origins{rule} instead of '*' and set supports_credentials = true"
+        )
     if credentials and headers.get("Access-Control-Allow-Credentials") != "true":
-        return (f"set supports_credentials = true{rule} (it needs the origins listed, not '*'), "
-                "or make the request without credentials")
+        return (
+            f"set supports_credentials = true{rule} (it needs the origins listed, not '*'), "
+            "or make the request without credentials"
+        )
     if decision.status is None and decision.kind is RequestKind.PREFLIGHT:
         return "automatic_options is off: your application must answer this OPTIONS request with a 2xx status"
     return None

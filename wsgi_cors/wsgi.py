@@ -96,15 +96,17 @@ class CORSMiddleware:
         self.app = app
         self._policy = policy if policy is not None else CORSPolicy(**options)
         self._report_only = as_policy(report_only, "report_only")
-        self._reporter = Reporter(on_reject=on_reject, on_report=on_report, log_limit=log_limit,
-                                  report_log_level=report_log_level, counters=counters)
+        self._reporter = Reporter(
+            on_reject=on_reject, on_report=on_report, log_limit=log_limit, report_log_level=report_log_level, counters=counters
+        )
         self._listening = self._reporter.listening  # read per refused request
         if not _settings_read:  # the plain constructor reads no settings: say so when some are set (from_config has)
             warn_ignored_settings(app, environment=True)
         # A setting of this shell (what to do when the app raises); a policy built from a configuration
         # file may carry it too, for compatibility, and an explicit argument wins.
-        self.intercept_exceptions: bool = (intercept_exceptions if intercept_exceptions is not None
-                                           else self._policy.intercept_exceptions)
+        self.intercept_exceptions: bool = (
+            intercept_exceptions if intercept_exceptions is not None else self._policy.intercept_exceptions
+        )
 
     @classmethod
     def from_config(
@@ -179,8 +181,13 @@ class CORSMiddleware:
             if decision.verdict is NOT_COVERED:
                 return self.app(environ, start_response)  # no rule covers the path: not ours
             if self._listening or LOG.isEnabledFor(logging.INFO):  # counted, hooked or logged
-                self._reporter.refused(decision, environ, environ.get("HTTP_ORIGIN"), environ.get("REQUEST_METHOD") or "",
-                                       environ.get("PATH_INFO") or "")
+                self._reporter.refused(
+                    decision,
+                    environ,
+                    environ.get("HTTP_ORIGIN"),
+                    environ.get("REQUEST_METHOD") or "",
+                    environ.get("PATH_INFO") or "",
+                )
         cors_headers = decision.headers
         if decision.status is not None:  # the engine answers this request itself (a preflight)
             status_text, empty_body_headers = _EMPTY_RESPONSES.get(decision.status) or _empty_response(decision.status)
@@ -192,10 +199,18 @@ class CORSMiddleware:
 
         if not self.intercept_exceptions:
             return self.app(environ, start_cors_response)
-        return self._call_intercepting(environ, start_response, start_cors_response, cors_headers, environ.get("PATH_INFO") or "/")
+        return self._call_intercepting(
+            environ, start_response, start_cors_response, cors_headers, environ.get("PATH_INFO") or "/"
+        )
 
-    def _call_intercepting(self, environ: "WSGIEnvironment", start_response: "StartResponse",
-                           start_cors_response: "StartResponse", cors_headers: Headers, path: str) -> Iterable[bytes]:
+    def _call_intercepting(
+        self,
+        environ: "WSGIEnvironment",
+        start_response: "StartResponse",
+        start_cors_response: "StartResponse",
+        cors_headers: Headers,
+        path: str,
+    ) -> Iterable[bytes]:
         """Run the app so that an exception before its first body chunk becomes a 500 carrying ``cors_headers``.
 
         The first chunk is taken here, before the server can have sent the status line, because
@@ -226,15 +241,20 @@ class CORSMiddleware:
             raise
         return _PrefetchedBody(first, rest, result)
 
-    def _internal_error(self, environ: "WSGIEnvironment", start_response: "StartResponse", cors_headers: Headers,
-                        path: str) -> list[bytes]:
+    def _internal_error(
+        self, environ: "WSGIEnvironment", start_response: "StartResponse", cors_headers: Headers, path: str
+    ) -> list[bytes]:
         """Answer 500 with the CORS headers; called while the app's exception is being handled."""
-        LOG.exception("unhandled exception in the wrapped application (%s %s); answering 500 with CORS headers",
-                      display(environ.get("REQUEST_METHOD") or ""), display(path))
+        LOG.exception(
+            "unhandled exception in the wrapped application (%s %s); answering 500 with CORS headers",
+            display(environ.get("REQUEST_METHOD") or ""),
+            display(path),
+        )
         start_response(
             status_line(500),
-            merge_headers([("Content-Type", "text/plain; charset=utf-8"),
-                           ("Content-Length", str(len(_INTERNAL_ERROR_BODY)))], cors_headers),
+            merge_headers(
+                [("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", str(len(_INTERNAL_ERROR_BODY)))], cors_headers
+            ),
             sys.exc_info(),
         )
         return [_INTERNAL_ERROR_BODY]
@@ -242,8 +262,14 @@ class CORSMiddleware:
     def _report(self, report_only: CORSPolicy, enforced: Decision, environ: "WSGIEnvironment") -> None:
         """Ask the report-only policy the same question and report where its answer differs."""
         would_be = _decide(report_only, environ)
-        self._reporter.compare(enforced, would_be, environ, environ.get("HTTP_ORIGIN"), environ.get("REQUEST_METHOD") or "",
-                               environ.get("PATH_INFO") or "")
+        self._reporter.compare(
+            enforced,
+            would_be,
+            environ,
+            environ.get("HTTP_ORIGIN"),
+            environ.get("REQUEST_METHOD") or "",
+            environ.get("PATH_INFO") or "",
+        )
 
 
 def _decide(policy: CORSPolicy, environ: "WSGIEnvironment") -> Decision:
@@ -263,9 +289,23 @@ def _decide(policy: CORSPolicy, environ: "WSGIEnvironment") -> Decision:
 
 
 # Flask-CORS's app.config keys (flask_cors.core.CONFIG_OPTIONS).
-FLASK_CORS_CONFIG_KEYS = ("CORS_ORIGINS", "CORS_METHODS", "CORS_ALLOW_HEADERS", "CORS_EXPOSE_HEADERS", "CORS_SUPPORTS_CREDENTIALS",
-                          "CORS_MAX_AGE", "CORS_SEND_WILDCARD", "CORS_AUTOMATIC_OPTIONS", "CORS_VARY_HEADER", "CORS_RESOURCES",
-                          "CORS_INTERCEPT_EXCEPTIONS", "CORS_ALWAYS_SEND", "CORS_ALLOW_PRIVATE_NETWORK")
+FLASK_CORS_CONFIG_KEYS = (
+    "CORS_ORIGINS",
+    "CORS_METHODS",
+    "CORS_ALLOW_HEADERS",
+    "CORS_EXPOSE_HEADERS",
+    "CORS_SUPPORTS_CREDENTIALS",
+    "CORS_MAX_AGE",
+    "CORS_SEND_WILDCARD",
+    "CORS_AUTOMATIC_OPTIONS",
+    "CORS_VARY_HEADER",
+    "CORS_RESOURCES",
+    "CORS_INTERCEPT_EXCEPTIONS",
+    "CORS_ALWAYS_SEND",
+    "CORS_ALLOW_PRIVATE_NETWORK",
+)
+
+
 def warn_ignored_settings(app: Any, *, environment: bool) -> None:
     """Warn (IgnoredSettingsWarning) about CORS settings that exist but that the middleware being built does not read.
 
@@ -282,7 +322,9 @@ def warn_ignored_settings(app: Any, *, environment: bool) -> None:
                 f"the Flask app's config sets {', '.join(keys)}, which CORSMiddleware does not read, so they change nothing "
                 "and the policy is the one passed in code (by default: any origin). Fix: replace the middleware with "
                 "`from wsgi_cors.flask import CORS; CORS(app)`, which reads them as Flask-CORS does, or pass them as options",
-                IgnoredSettingsWarning, stacklevel=user_stacklevel())
+                IgnoredSettingsWarning,
+                stacklevel=user_stacklevel(),
+            )
     if environment:
         variables = sorted(name for name in os.environ if name.startswith("WSGI_CORS_"))
         if variables:
@@ -290,7 +332,9 @@ def warn_ignored_settings(app: Any, *, environment: bool) -> None:
                 f"{', '.join(variables)} {'is' if len(variables) == 1 else 'are'} set, but CORSMiddleware(app, ...) does not read "
                 "WSGI_CORS_* variables, so the policy is the one passed in code. Fix: build it with "
                 "CORSMiddleware.from_config(app) or wsgi_cors.wrap(app), which read them, or unset them",
-                IgnoredSettingsWarning, stacklevel=user_stacklevel())
+                IgnoredSettingsWarning,
+                stacklevel=user_stacklevel(),
+            )
 
 
 def _close_failed_body(result: Iterable[bytes]) -> None:

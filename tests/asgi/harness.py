@@ -31,15 +31,29 @@ class ASGIProtocolError(AssertionError):
     pass
 
 
-def make_scope(method: str = "GET", path: str = "/", headers: Optional[Iterable[tuple[str, str]]] = None, *,
-               raw_path: Optional[bytes] = None, query_string: bytes = b"", scope_type: str = "http") -> dict[str, Any]:
+def make_scope(
+    method: str = "GET",
+    path: str = "/",
+    headers: Optional[Iterable[tuple[str, str]]] = None,
+    *,
+    raw_path: Optional[bytes] = None,
+    query_string: bytes = b"",
+    scope_type: str = "http",
+) -> dict[str, Any]:
     """An ``http`` scope as uvicorn builds it: ``path`` decoded, ``raw_path`` the bytes on the wire without the query."""
     if raw_path is None:
         raw_path = quote(path, safe="/%:@!$&'()*+,;=-._~").encode("ascii") if path.isascii() else path.encode("utf-8")
     scope: dict[str, Any] = {
-        "type": scope_type, "asgi": {"version": "3.0", "spec_version": "2.3"}, "http_version": "1.1",
-        "scheme": "http", "path": unquote_to_bytes(raw_path).decode("utf-8", "replace"), "raw_path": raw_path,
-        "query_string": query_string, "root_path": "", "server": ("127.0.0.1", 8000), "client": ("127.0.0.1", 50000),
+        "type": scope_type,
+        "asgi": {"version": "3.0", "spec_version": "2.3"},
+        "http_version": "1.1",
+        "scheme": "http",
+        "path": unquote_to_bytes(raw_path).decode("utf-8", "replace"),
+        "raw_path": raw_path,
+        "query_string": query_string,
+        "root_path": "",
+        "server": ("127.0.0.1", 8000),
+        "client": ("127.0.0.1", 50000),
         "headers": [(name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in (headers or ())],
     }
     if scope_type == "http":
@@ -47,8 +61,14 @@ def make_scope(method: str = "GET", path: str = "/", headers: Optional[Iterable[
     return scope
 
 
-def call_asgi(app: Any, scope: dict[str, Any], body_chunks: Iterable[bytes] = (b"",), *, validate: bool = True,
-              disconnect_first: bool = False) -> list[dict[str, Any]]:
+def call_asgi(
+    app: Any,
+    scope: dict[str, Any],
+    body_chunks: Iterable[bytes] = (b"",),
+    *,
+    validate: bool = True,
+    disconnect_first: bool = False,
+) -> list[dict[str, Any]]:
     """Run one request through ``app``; return the messages it sent, in order (checked when ``validate``)."""
     incoming: list[dict[str, Any]] = []
     chunks = list(body_chunks)
@@ -116,10 +136,19 @@ def wsgi_as_asgi(wsgi_app: Callable[..., Any]) -> Any:
         import io
 
         environ: dict[str, Any] = {
-            "REQUEST_METHOD": scope["method"], "SCRIPT_NAME": "", "QUERY_STRING": scope["query_string"].decode("latin-1"),
-            "PATH_INFO": unquote_to_bytes(scope["raw_path"]).decode("latin-1"), "SERVER_NAME": "127.0.0.1",
-            "SERVER_PORT": "8000", "SERVER_PROTOCOL": "HTTP/1.1", "wsgi.input": io.BytesIO(body), "wsgi.url_scheme": "http",
-            "wsgi.errors": io.StringIO(), "wsgi.version": (1, 0), "wsgi.multithread": False, "wsgi.multiprocess": False,
+            "REQUEST_METHOD": scope["method"],
+            "SCRIPT_NAME": "",
+            "QUERY_STRING": scope["query_string"].decode("latin-1"),
+            "PATH_INFO": unquote_to_bytes(scope["raw_path"]).decode("latin-1"),
+            "SERVER_NAME": "127.0.0.1",
+            "SERVER_PORT": "8000",
+            "SERVER_PROTOCOL": "HTTP/1.1",
+            "wsgi.input": io.BytesIO(body),
+            "wsgi.url_scheme": "http",
+            "wsgi.errors": io.StringIO(),
+            "wsgi.version": (1, 0),
+            "wsgi.multithread": False,
+            "wsgi.multiprocess": False,
             "wsgi.run_once": False,
         }
         for name, value in scope["headers"]:
@@ -133,8 +162,13 @@ def wsgi_as_asgi(wsgi_app: Callable[..., Any]) -> Any:
             if hasattr(result, "close"):
                 result.close()
         status, headers = started[-1]
-        await send({"type": "http.response.start", "status": int(status.split()[0]),
-                    "headers": [(n.lower().encode("latin-1"), v.encode("latin-1")) for n, v in headers]})
+        await send(
+            {
+                "type": "http.response.start",
+                "status": int(status.split()[0]),
+                "headers": [(n.lower().encode("latin-1"), v.encode("latin-1")) for n, v in headers],
+            }
+        )
         await send({"type": "http.response.body", "body": b"".join(chunks)})
 
     return app
@@ -165,8 +199,16 @@ class ASGITestApp:
         self.app = app
         self.validate = validate
 
-    def request(self, method: str, path: str, headers: Optional[dict[str, str]] = None, status: Any = None,
-                expect_errors: bool = False, body: bytes = b"", **unsupported: Any) -> ASGIResponse:
+    def request(
+        self,
+        method: str,
+        path: str,
+        headers: Optional[dict[str, str]] = None,
+        status: Any = None,
+        expect_errors: bool = False,
+        body: bytes = b"",
+        **unsupported: Any,
+    ) -> ASGIResponse:
         if unsupported:
             raise TypeError(f"the ASGI adapter does not support {sorted(unsupported)}")
         path, _, query = path.partition("?")

@@ -21,7 +21,10 @@ from wsgi_cors.asgi import CORSMiddleware
 
 ORIGIN = "https://app.example.com"
 APP_HEADERS = [(b"content-type", b"text/plain"), (b"vary", b"Accept-Encoding"), (b"access-control-allow-origin", b"*")]
-PREFLIGHT_VARY = (b"vary", b"Origin, Access-Control-Request-Method, Access-Control-Request-Headers, Access-Control-Request-Private-Network")
+PREFLIGHT_VARY = (
+    b"vary",
+    b"Origin, Access-Control-Request-Method, Access-Control-Request-Headers, Access-Control-Request-Private-Network",
+)
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", InsecureConfigWarning)
@@ -50,16 +53,49 @@ def get(app: Any, path: str = "/", origin: Optional[str] = ORIGIN, method: str =
 
 # --- translation: exactly the engine's decision ---------------------------------------------------
 
-paths = st.sampled_from(["/", "/api/x", "//api/x", "/other", "/api//x", "/api/../x", "/api/./x", "/api/caf%C3%A9", "/api/%FF",
-                         "/ap%FFi/x", "/api/x%0A", "/api%2Fx", "/.well-known/x", "/api/x%09"])
-origins = st.one_of(st.none(), st.sampled_from(["", "null", ORIGIN, "https://b.example.com", "https://evil.example",
-                                                "https://x.example.org", "HTTPS://APP.EXAMPLE.COM", "https://abc.example.net"]),
-                    st.text(st.characters(min_codepoint=32, max_codepoint=255), max_size=30))
+paths = st.sampled_from(
+    [
+        "/",
+        "/api/x",
+        "//api/x",
+        "/other",
+        "/api//x",
+        "/api/../x",
+        "/api/./x",
+        "/api/caf%C3%A9",
+        "/api/%FF",
+        "/ap%FFi/x",
+        "/api/x%0A",
+        "/api%2Fx",
+        "/.well-known/x",
+        "/api/x%09",
+    ]
+)
+origins = st.one_of(
+    st.none(),
+    st.sampled_from(
+        [
+            "",
+            "null",
+            ORIGIN,
+            "https://b.example.com",
+            "https://evil.example",
+            "https://x.example.org",
+            "HTTPS://APP.EXAMPLE.COM",
+            "https://abc.example.net",
+        ]
+    ),
+    st.text(st.characters(min_codepoint=32, max_codepoint=255), max_size=30),
+)
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow], derandomize=True)
-@given(index=st.integers(0, len(POLICY_OPTIONS) - 1), origin=origins, method=st.sampled_from(["GET", "POST", "HEAD"]), raw_path=paths)
-def test_the_headers_sent_are_the_engines_decision_on_the_wsgi_path(index: int, origin: Optional[str], method: str, raw_path: str) -> None:
+@given(
+    index=st.integers(0, len(POLICY_OPTIONS) - 1), origin=origins, method=st.sampled_from(["GET", "POST", "HEAD"]), raw_path=paths
+)
+def test_the_headers_sent_are_the_engines_decision_on_the_wsgi_path(
+    index: int, origin: Optional[str], method: str, raw_path: str
+) -> None:
     """Both doors judge the same PATH_INFO: raw_path percent-decoded once, as latin-1 text."""
     policy = POLICIES[index]
     from urllib.parse import unquote_to_bytes
@@ -67,22 +103,34 @@ def test_the_headers_sent_are_the_engines_decision_on_the_wsgi_path(index: int, 
     path_info = unquote_to_bytes(raw_path).decode("latin-1")
     decision = policy.evaluate(method, path_info, origin=origin, raw_path=True)
     headers = {"Origin": origin} if origin is not None else {}
-    sent = call_asgi(CORSMiddleware(App(), policy=policy), make_scope(method, "/", headers.items(), raw_path=raw_path.encode("latin-1")))
+    sent = call_asgi(
+        CORSMiddleware(App(), policy=policy), make_scope(method, "/", headers.items(), raw_path=raw_path.encode("latin-1"))
+    )
     expected = APP_HEADERS if decision.rule is None else merge_header_pairs(APP_HEADERS, header_pairs(decision.headers))
     assert sent[0]["headers"] == expected
     # ... and the WSGI door sends the same headers for the same request, in its own spelling.
     wsgi_sent: list[Any] = []
     environ = {"REQUEST_METHOD": method, "PATH_INFO": path_info, **({"HTTP_ORIGIN": origin} if origin is not None else {})}
     app_headers = [(n.decode(), v.decode()) for n, v in APP_HEADERS]
-    list(WSGIMiddleware(lambda e, s: s("200 OK", list(app_headers)) or [], policy=policy)(environ, lambda s, h, e=None: wsgi_sent.append(h)))
+    list(
+        WSGIMiddleware(lambda e, s: s("200 OK", list(app_headers)) or [], policy=policy)(
+            environ, lambda s, h, e=None: wsgi_sent.append(h)
+        )
+    )
     assert [(n.lower().encode("latin-1"), v.encode("latin-1")) for n, v in wsgi_sent[0]] == expected
 
 
-@pytest.mark.parametrize("app_headers", [
-    [("Content-Type", "text/plain")],
-    [("Vary", "Accept-Encoding"), ("Access-Control-Allow-Origin", "*"), ("access-control-max-age", "5")],
-    [("vary", "*")], [("Vary", "")], [("VARY", "origin"), ("Vary", "Cookie")], [("Accept-Ranges", "bytes")],
-])
+@pytest.mark.parametrize(
+    "app_headers",
+    [
+        [("Content-Type", "text/plain")],
+        [("Vary", "Accept-Encoding"), ("Access-Control-Allow-Origin", "*"), ("access-control-max-age", "5")],
+        [("vary", "*")],
+        [("Vary", "")],
+        [("VARY", "origin"), ("Vary", "Cookie")],
+        [("Accept-Ranges", "bytes")],
+    ],
+)
 def test_the_bytes_merge_is_the_str_merge(app_headers: list[tuple[str, str]]) -> None:
     """One merge, two spellings: the ASGI result is the WSGI result, encoded (names lower-case, as ASGI asks)."""
     ours = (("Access-Control-Allow-Origin", ORIGIN), ("Vary", "Origin"))
@@ -93,11 +141,15 @@ def test_the_bytes_merge_is_the_str_merge(app_headers: list[tuple[str, str]]) ->
 
 # --- message order and streaming ----------------------------------------------------------------
 
+
 def test_an_allowed_request_forwards_the_apps_messages_in_order_with_the_headers_merged() -> None:
     sent = get(CORSMiddleware(App(chunks=(b"a", b"b", b"c")), origins=[ORIGIN]))
     assert [m["type"] for m in sent] == ["http.response.start"] + ["http.response.body"] * 3
-    assert sent[0]["headers"] == [(b"content-type", b"text/plain"), (b"vary", b"Accept-Encoding, Origin"),
-                                  (b"access-control-allow-origin", ORIGIN.encode())]
+    assert sent[0]["headers"] == [
+        (b"content-type", b"text/plain"),
+        (b"vary", b"Accept-Encoding, Origin"),
+        (b"access-control-allow-origin", ORIGIN.encode()),
+    ]
     assert [m["body"] for m in sent[1:]] == [b"a", b"b", b"c"]
 
 
@@ -105,22 +157,38 @@ def test_a_preflight_is_answered_with_an_empty_body_and_the_app_never_runs() -> 
     app = App()
     sent = get(CORSMiddleware(app, origins=[ORIGIN]), method="OPTIONS", **{"Access-Control-Request-Method": "PUT"})
     assert sent == [
-        {"type": "http.response.start", "status": 200, "headers": [
-            (b"access-control-allow-origin", ORIGIN.encode()),
-            (b"access-control-allow-methods", b"DELETE, GET, HEAD, OPTIONS, PATCH, POST, PUT"), PREFLIGHT_VARY,
-            (b"content-type", b"text/plain; charset=utf-8"), (b"content-length", b"0")]},
-        {"type": "http.response.body", "body": b"", "more_body": False}]
+        {
+            "type": "http.response.start",
+            "status": 200,
+            "headers": [
+                (b"access-control-allow-origin", ORIGIN.encode()),
+                (b"access-control-allow-methods", b"DELETE, GET, HEAD, OPTIONS, PATCH, POST, PUT"),
+                PREFLIGHT_VARY,
+                (b"content-type", b"text/plain; charset=utf-8"),
+                (b"content-length", b"0"),
+            ],
+        },
+        {"type": "http.response.body", "body": b"", "more_body": False},
+    ]
     assert app.scopes == []
 
 
 def test_a_204_preflight_has_no_content_length() -> None:
-    sent = get(CORSMiddleware(App(), origins=[ORIGIN], preflight_status=204), method="OPTIONS", **{"Access-Control-Request-Method": "GET"})
+    sent = get(
+        CORSMiddleware(App(), origins=[ORIGIN], preflight_status=204),
+        method="OPTIONS",
+        **{"Access-Control-Request-Method": "GET"},
+    )
     assert sent[0]["status"] == 204 and not any(name.startswith(b"content-") for name, _ in sent[0]["headers"])
 
 
 def test_a_refused_preflight_is_403_with_vary_only() -> None:
-    sent = get(CORSMiddleware(App(), origins=[ORIGIN]), origin="https://evil.example", method="OPTIONS",
-               **{"Access-Control-Request-Method": "PUT"})
+    sent = get(
+        CORSMiddleware(App(), origins=[ORIGIN]),
+        origin="https://evil.example",
+        method="OPTIONS",
+        **{"Access-Control-Request-Method": "PUT"},
+    )
     assert sent[0]["status"] == 403 and sent[0]["headers"][0] == PREFLIGHT_VARY
 
 
@@ -146,7 +214,8 @@ def test_streamed_chunks_reach_the_server_one_by_one_never_buffered() -> None:
         observed.clear()
         scope = make_scope("GET", "/", [("Origin", ORIGIN)])
         asyncio.new_event_loop().run_until_complete(
-            CORSMiddleware(streaming_app, origins=[ORIGIN], intercept_exceptions=intercept)(scope, receive, send))
+            CORSMiddleware(streaming_app, origins=[ORIGIN], intercept_exceptions=intercept)(scope, receive, send)
+        )
         assert observed == [2, 3, 4, 5, 6]
 
 
@@ -165,8 +234,11 @@ def test_the_request_body_and_http_disconnect_reach_the_app_unchanged() -> None:
         await send({"type": "http.response.body", "body": b""})
 
     call_asgi(CORSMiddleware(reading_app, origins=[ORIGIN]), make_scope("POST", "/", [("Origin", ORIGIN)]), [b"one", b"two"])
-    assert received == [{"type": "http.request", "body": b"one", "more_body": True},
-                        {"type": "http.request", "body": b"two", "more_body": False}, {"type": "http.disconnect"}]
+    assert received == [
+        {"type": "http.request", "body": b"one", "more_body": True},
+        {"type": "http.request", "body": b"two", "more_body": False},
+        {"type": "http.disconnect"},
+    ]
     received.clear()
     call_asgi(CORSMiddleware(reading_app, origins=[ORIGIN]), make_scope("POST", "/", [("Origin", ORIGIN)]), disconnect_first=True)
     assert received[0] == {"type": "http.disconnect"}
@@ -196,6 +268,7 @@ def test_the_apps_message_dicts_are_not_mutated() -> None:
 
 # --- exceptions before and after http.response.start --------------------------------------------
 
+
 async def fails_before_start(scope: Any, receive: Any, send: Any) -> None:
     raise RuntimeError("boom")
 
@@ -223,8 +296,12 @@ def test_intercept_turns_an_exception_before_the_body_into_a_500_with_cors(app: 
     with caplog.at_level(logging.ERROR, logger="wsgi_cors"):
         sent = get(CORSMiddleware(app, origins=[ORIGIN], intercept_exceptions=True))
     assert sent[0]["status"] == 500
-    assert sent[0]["headers"] == [(b"content-type", b"text/plain; charset=utf-8"), (b"content-length", b"21"),
-                                  (b"access-control-allow-origin", ORIGIN.encode()), (b"vary", b"Origin")]
+    assert sent[0]["headers"] == [
+        (b"content-type", b"text/plain; charset=utf-8"),
+        (b"content-length", b"21"),
+        (b"access-control-allow-origin", ORIGIN.encode()),
+        (b"vary", b"Origin"),
+    ]
     assert sent[1]["body"] == b"Internal Server Error"
     assert "application ('GET' '/'); answering 500 with CORS headers" in caplog.text and "RuntimeError: boom" in caplog.text
 
@@ -232,16 +309,24 @@ def test_intercept_turns_an_exception_before_the_body_into_a_500_with_cors(app: 
 def test_intercept_lets_a_failure_after_the_first_body_reach_the_server() -> None:
     server_saw: list[dict[str, Any]] = []
     with pytest.raises(RuntimeError, match="boom"):
-        server_saw.extend(call_asgi(CORSMiddleware(fails_after_first_body, origins=[ORIGIN], intercept_exceptions=True),
-                                    make_scope("GET", "/", [("Origin", ORIGIN)]), validate=False))
+        server_saw.extend(
+            call_asgi(
+                CORSMiddleware(fails_after_first_body, origins=[ORIGIN], intercept_exceptions=True),
+                make_scope("GET", "/", [("Origin", ORIGIN)]),
+                validate=False,
+            )
+        )
 
 
 def test_intercept_sends_a_start_without_a_body_message_when_the_app_ends() -> None:
     async def start_only(scope: Any, receive: Any, send: Any) -> None:
         await send({"type": "http.response.start", "status": 204, "headers": []})
 
-    sent = call_asgi(CORSMiddleware(start_only, origins=[ORIGIN], intercept_exceptions=True),
-                     make_scope("GET", "/", [("Origin", ORIGIN)]), validate=False)
+    sent = call_asgi(
+        CORSMiddleware(start_only, origins=[ORIGIN], intercept_exceptions=True),
+        make_scope("GET", "/", [("Origin", ORIGIN)]),
+        validate=False,
+    )
     assert [m["type"] for m in sent] == ["http.response.start"] and sent[0]["status"] == 204
 
 
@@ -254,6 +339,7 @@ def test_base_exceptions_are_never_caught() -> None:
 
 
 # --- scopes the door leaves alone ---------------------------------------------------------------
+
 
 @pytest.mark.parametrize("scope_type", ["lifespan", "websocket", "webtransport"])
 def test_other_scopes_pass_through_untouched(scope_type: str) -> None:
@@ -282,14 +368,19 @@ def test_a_path_no_rule_covers_passes_through_untouched() -> None:
 
 # --- reading the request ------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("raw_path", "rule"), [(b"/api/x", "/api/*"), (b"/api%2Fx", None), (b"/public/..%2Fapi/x", None),
-                                               (b"/api/caf%C3%A9", "/api/*")])
+
+@pytest.mark.parametrize(
+    ("raw_path", "rule"),
+    [(b"/api/x", "/api/*"), (b"/api%2Fx", None), (b"/public/..%2Fapi/x", None), (b"/api/caf%C3%A9", "/api/*")],
+)
 def test_the_path_is_raw_path_percent_decoded_once_as_under_wsgi(raw_path: bytes, rule: Optional[str]) -> None:
     policy = CORSPolicy(resources={"/api/*": {"origins": [ORIGIN]}, "/public/*": {"origins": "*"}})
     from urllib.parse import unquote_to_bytes
 
-    sent = call_asgi(CORSMiddleware(App(headers=[]), policy=policy), make_scope("GET", "/", [("Origin", "https://evil.example")],
-                                                                                  raw_path=raw_path))
+    sent = call_asgi(
+        CORSMiddleware(App(headers=[]), policy=policy),
+        make_scope("GET", "/", [("Origin", "https://evil.example")], raw_path=raw_path),
+    )
     wsgi_decision = policy.evaluate_request(unquote_to_bytes(raw_path).decode("latin-1"), "https://evil.example", True)
     assert sent[0]["headers"] == list(header_pairs(wsgi_decision.headers))
 
@@ -297,7 +388,9 @@ def test_the_path_is_raw_path_percent_decoded_once_as_under_wsgi(raw_path: bytes
 def test_invalid_utf8_in_the_path_is_judged_on_the_raw_bytes() -> None:
     """scope["path"] has U+FFFD where the bytes were; raw_path keeps them, so the ambiguity check sees them."""
     refused: list[Any] = []
-    door = CORSMiddleware(App(), resources={"/api/*": {"origins": [ORIGIN]}}, on_reject=lambda decision, scope: refused.append(decision))
+    door = CORSMiddleware(
+        App(), resources={"/api/*": {"origins": [ORIGIN]}}, on_reject=lambda decision, scope: refused.append(decision)
+    )
     # Some routers drop the byte and route /ap\xffi/x to /api/x: the request may reach a covered view.
     call_asgi(door, make_scope("GET", "/", [("Origin", ORIGIN)], raw_path=b"/ap%FFi/x"))
     assert [d.reason.value for d in refused] == ["path-ambiguous"]
@@ -332,14 +425,22 @@ def test_malformed_origins_are_never_reflected(origin: str) -> None:
 
 def test_the_rejection_log_line_is_the_wsgi_doors_with_values_escaped(caplog: pytest.LogCaptureFixture) -> None:
     with caplog.at_level(logging.INFO, logger="wsgi_cors"):
-        get(CORSMiddleware(App(), origins=[ORIGIN]), "/api/items", origin="https://a\r\nFAKE LOG LINE", method="OPTIONS",
-            **{"Access-Control-Request-Method": "PUT"})
-    assert caplog.messages == ["CORS preflight request rejected [origin-malformed]: the Origin header 'https://a\\r\\nFAKE LOG LINE' "
-                               "is not a serialized origin a browser would send (origin='https://a\\r\\nFAKE LOG LINE' method='OPTIONS' "
-                               "path='/api/items')"]
+        get(
+            CORSMiddleware(App(), origins=[ORIGIN]),
+            "/api/items",
+            origin="https://a\r\nFAKE LOG LINE",
+            method="OPTIONS",
+            **{"Access-Control-Request-Method": "PUT"},
+        )
+    assert caplog.messages == [
+        "CORS preflight request rejected [origin-malformed]: the Origin header 'https://a\\r\\nFAKE LOG LINE' "
+        "is not a serialized origin a browser would send (origin='https://a\\r\\nFAKE LOG LINE' method='OPTIONS' "
+        "path='/api/items')"
+    ]
 
 
 # --- on_reject, configuration -------------------------------------------------------------------
+
 
 def test_on_reject_gets_the_decision_and_the_scope_and_may_be_a_coroutine() -> None:
     seen: list[Any] = []
@@ -365,11 +466,16 @@ def test_nothing_is_reported_for_allowed_requests() -> None:
     assert seen == []
 
 
-@pytest.mark.parametrize(("kwargs", "message"), [
-    ({"policy": CORSPolicy(), "origins": "*"}, "either policy"), ({"policy": {"origins": "*"}}, "must be a CORSPolicy"),
-    ({"on_reject": "log"}, "on_reject must be a callable"), ({"intercept_exceptions": "yes"}, "True or False"),
-    ({"websocket_origin_check": 1}, "True or False"),
-])
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"policy": CORSPolicy(), "origins": "*"}, "either policy"),
+        ({"policy": {"origins": "*"}}, "must be a CORSPolicy"),
+        ({"on_reject": "log"}, "on_reject must be a callable"),
+        ({"intercept_exceptions": "yes"}, "True or False"),
+        ({"websocket_origin_check": 1}, "True or False"),
+    ],
+)
 def test_bad_door_arguments_fail_at_construction(kwargs: dict[str, Any], message: str) -> None:
     with pytest.raises(TypeError, match=message):
         CORSMiddleware(App(), **kwargs)

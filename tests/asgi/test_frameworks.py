@@ -71,14 +71,18 @@ EXAMPLES = [
 
 @pytest.mark.parametrize("example", EXAMPLES)
 def test_a_preflight_from_an_allowed_origin_is_answered_before_the_framework(example: Example) -> None:
-    reply = example.request("OPTIONS", "/api/items", {"Origin": ORIGIN, "Access-Control-Request-Method": "POST",
-                                                      "Access-Control-Request-Headers": "content-type,x-api-key"})
+    reply = example.request(
+        "OPTIONS",
+        "/api/items",
+        {"Origin": ORIGIN, "Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "content-type,x-api-key"},
+    )
     assert (reply.status, reply.body) == (200, b"")
     assert reply.header("Access-Control-Allow-Origin") == ORIGIN
     assert reply.header("Access-Control-Allow-Headers") == "content-type, x-api-key"
     assert reply.header("Access-Control-Max-Age") == "600"
-    assert check_preflight(origin=ORIGIN, method="POST", request_headers=["content-type", "x-api-key"], status=reply.status,
-                           headers=reply.headers)
+    assert check_preflight(
+        origin=ORIGIN, method="POST", request_headers=["content-type", "x-api-key"], status=reply.status, headers=reply.headers
+    )
 
 
 @pytest.mark.parametrize("example", EXAMPLES)
@@ -121,5 +125,7 @@ def test_a_page_outside_the_policy_is_left_alone(example: Example) -> None:
 
 def test_a_django_error_page_carries_the_cors_headers() -> None:
     """Django answers 404 on its own; the door outside it still adds the headers, so the page sees the real status."""
-    reply = Example("examples.asgi.django_asgi", "application", "testclient", "django").request("GET", "/api/missing", {"Origin": ORIGIN})
+    reply = Example("examples.asgi.django_asgi", "application", "testclient", "django").request(
+        "GET", "/api/missing", {"Origin": ORIGIN}
+    )
     assert reply.status == 404 and reply.header("Access-Control-Allow-Origin") == ORIGIN

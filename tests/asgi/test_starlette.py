@@ -68,6 +68,7 @@ def test_the_constructor_is_starlettes() -> None:
 
 # --- allow_origins ----------------------------------------------------------------------------------
 
+
 @BOTH
 def test_allow_origins_reflects_a_listed_origin(middleware: Any) -> None:
     response = client(middleware, allow_origins=[ORIGIN]).get("/", headers={"Origin": ORIGIN})
@@ -95,6 +96,7 @@ def test_no_origin_gets_no_acao_and_vary_origin(middleware: Any) -> None:
 
 # --- allow_methods ----------------------------------------------------------------------------------
 
+
 @BOTH
 def test_allow_methods_defaults_to_get(middleware: Any) -> None:
     c = client(middleware, allow_origins=[ORIGIN])
@@ -117,6 +119,7 @@ def test_allow_methods_lists_the_methods(middleware: Any) -> None:
 
 # --- allow_headers ----------------------------------------------------------------------------------
 
+
 @BOTH
 def test_allow_headers_default_allows_the_safelisted_names_only(middleware: Any) -> None:
     c = client(middleware, allow_origins=[ORIGIN])
@@ -128,7 +131,9 @@ def test_allow_headers_default_allows_the_safelisted_names_only(middleware: Any)
 def test_allow_headers_adds_names_case_insensitively(middleware: Any) -> None:
     response = preflight(client(middleware, allow_origins=[ORIGIN], allow_headers=["X-Token"]), headers="content-type,x-token")
     assert granted(response)
-    assert {"content-type", "x-token"} <= {name.strip().lower() for name in response.headers["access-control-allow-headers"].split(",")}
+    assert {"content-type", "x-token"} <= {
+        name.strip().lower() for name in response.headers["access-control-allow-headers"].split(",")
+    }
 
 
 @BOTH
@@ -140,6 +145,7 @@ def test_allow_headers_star_echoes_the_requested_names(middleware: Any) -> None:
 
 # --- allow_credentials, allow_origin_regex, allow_private_network, expose_headers, max_age --------------------
 
+
 @BOTH
 def test_allow_credentials_sends_acac_and_the_origin(middleware: Any) -> None:
     c = client(middleware, allow_origins=[ORIGIN], allow_credentials=True)
@@ -148,8 +154,15 @@ def test_allow_credentials_sends_acac_and_the_origin(middleware: Any) -> None:
 
 
 @BOTH
-@pytest.mark.parametrize(("origin", "allowed"), [("https://a.example.org", True), ("https://a.example.org.evil.net", False),
-                                                 ("https://A.example.org", False), ("http://a.example.org", False)])
+@pytest.mark.parametrize(
+    ("origin", "allowed"),
+    [
+        ("https://a.example.org", True),
+        ("https://a.example.org.evil.net", False),
+        ("https://A.example.org", False),
+        ("http://a.example.org", False),
+    ],
+)
 def test_allow_origin_regex_matches_the_whole_origin_case_sensitively(middleware: Any, origin: str, allowed: bool) -> None:
     response = client(middleware, allow_origin_regex=r"https://[a-z]+\.example\.org").get("/", headers={"Origin": origin})
     assert (acao(response) == origin) is allowed
@@ -172,7 +185,9 @@ def test_allow_private_network(middleware: Any) -> None:
 
 @BOTH
 def test_expose_headers(middleware: Any) -> None:
-    response = client(middleware, allow_origins=[ORIGIN], expose_headers=["X-Total", "X-Page"]).get("/", headers={"Origin": ORIGIN})
+    response = client(middleware, allow_origins=[ORIGIN], expose_headers=["X-Total", "X-Page"]).get(
+        "/", headers={"Origin": ORIGIN}
+    )
     # Starlette keeps the order given, ours sorts the names (one canonical value per policy): the same set.
     assert sorted(response.headers["access-control-expose-headers"].split(", ")) == ["X-Page", "X-Total"]
 
@@ -195,7 +210,10 @@ def test_an_apps_own_vary_is_merged(middleware: Any) -> None:
 
 # --- the deliberate differences -----------------------------------------------------------------------
 
-@pytest.mark.parametrize("options", [{"allow_origins": ["*"]}, {"allow_origin_regex": ".*"}, {"allow_origin_regex": "https://.*"}])
+
+@pytest.mark.parametrize(
+    "options", [{"allow_origins": ["*"]}, {"allow_origin_regex": ".*"}, {"allow_origin_regex": "https://.*"}]
+)
 def test_every_origin_with_credentials_is_refused_where_starlette_reflects_any_origin(options: dict[str, Any]) -> None:
     """Starlette reflects any origin with credentials: any site reads the user's data. Ours refuses to start, with the fix."""
     evil = client(StarletteCORSMiddleware, allow_credentials=True, **options).get("/", headers={"Origin": "https://evil.example"})
@@ -254,4 +272,7 @@ def test_null_is_refused_even_under_star() -> None:
 def test_a_malformed_request_header_list_is_refused_where_starlette_splits_it() -> None:
     c = client(CORSMiddleware, allow_origins=[ORIGIN], allow_headers=["*"])
     assert preflight(c, headers="x-a," * 200).status_code == 403
-    assert preflight(client(StarletteCORSMiddleware, allow_origins=[ORIGIN], allow_headers=["*"]), headers="x-a," * 200).status_code == 200
+    assert (
+        preflight(client(StarletteCORSMiddleware, allow_origins=[ORIGIN], allow_headers=["*"]), headers="x-a," * 200).status_code
+        == 200
+    )

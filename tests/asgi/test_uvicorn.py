@@ -58,8 +58,12 @@ def test_the_django_asgi_example_over_the_wire() -> None:
     from examples.asgi.django_asgi import application
 
     with serving(application) as port:
-        status, headers, body = http_request(port, "OPTIONS", "/api/items", {
-            "Origin": ORIGIN, "Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "content-type"})
+        status, headers, body = http_request(
+            port,
+            "OPTIONS",
+            "/api/items",
+            {"Origin": ORIGIN, "Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "content-type"},
+        )
         assert (status, body) == (200, b"")
         assert ("access-control-allow-origin", ORIGIN) in headers and ("access-control-max-age", "600") in headers
         status, headers, body = http_request(port, "GET", "/api/items", {"Origin": ORIGIN})
@@ -68,8 +72,13 @@ def test_the_django_asgi_example_over_the_wire() -> None:
 
 
 async def streaming_app(scope: Any, receive: Any, send: Any) -> None:
-    await send({"type": "http.response.start", "status": 200,
-                "headers": [(b"content-type", b"text/plain"), (b"access-control-allow-origin", b"*"), (b"vary", b"Accept-Encoding")]})
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 200,
+            "headers": [(b"content-type", b"text/plain"), (b"access-control-allow-origin", b"*"), (b"vary", b"Accept-Encoding")],
+        }
+    )
     for index in range(3):
         await send({"type": "http.response.body", "body": b"chunk %d\n" % index, "more_body": index < 2})
 
@@ -84,6 +93,7 @@ def test_a_streamed_body_is_chunked_on_the_wire_with_one_acao_and_vary_merged() 
 
 
 # --- the WebSocket origin check -------------------------------------------------------------------
+
 
 async def echo_app(scope: Any, receive: Any, send: Any) -> None:
     if scope["type"] != "websocket":
@@ -155,4 +165,3 @@ def test_the_websocket_check_follows_path_rules() -> None:
         with pytest.raises(InvalidStatus):
             with websockets_sync.connect(f"ws://127.0.0.1:{port}/api/live", origin="https://evil.example", open_timeout=10):
                 pass
-

@@ -41,9 +41,7 @@ class StaticCORS:
     ) -> None:
         self.app = app
         self.actual_headers = list(actual_headers)
-        self.preflight_headers = (
-            list(preflight_headers) + [("Content-Length", "0")] if preflight_headers is not None else None
-        )
+        self.preflight_headers = list(preflight_headers) + [("Content-Length", "0")] if preflight_headers is not None else None
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
         if (

@@ -37,16 +37,25 @@ TARGETS = {"allowed": 0.5, "refused": 0.5, "preflight": 0.5, "no-origin": 1.0}  
 
 
 async def bare_app(scope: Any, receive: Any, send: Any) -> None:
-    await send({"type": "http.response.start", "status": 200,
-                "headers": [(b"content-type", b"application/json"), (b"content-length", b"2")]})
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 200,
+            "headers": [(b"content-type", b"application/json"), (b"content-length", b"2")],
+        }
+    )
     await send({"type": "http.response.body", "body": b"{}"})
 
 
 def build(impl: str) -> Any:
     if impl == "bare":
         return bare_app
-    options = {"allow_origins": [ORIGIN], "allow_methods": ["GET", "POST", "PUT"],
-               "allow_headers": ["Content-Type", "X-Requested-With", "Authorization"], "max_age": 600}
+    options = {
+        "allow_origins": [ORIGIN],
+        "allow_methods": ["GET", "POST", "PUT"],
+        "allow_headers": ["Content-Type", "X-Requested-With", "Authorization"],
+        "max_age": 600,
+    }
     if impl == "starlette":
         from starlette.middleware.cors import CORSMiddleware as StarletteCORS
 
@@ -57,20 +66,44 @@ def build(impl: str) -> Any:
         return Shim(bare_app, **options)
     from wsgi_cors.asgi import CORSMiddleware
 
-    return CORSMiddleware(bare_app, origins=[ORIGIN], methods=["GET", "POST", "PUT"],
-                          allow_headers=["Content-Type", "X-Requested-With", "Authorization"], max_age=600, always_send=False)
+    return CORSMiddleware(
+        bare_app,
+        origins=[ORIGIN],
+        methods=["GET", "POST", "PUT"],
+        allow_headers=["Content-Type", "X-Requested-With", "Authorization"],
+        max_age=600,
+        always_send=False,
+    )
 
 
 def scope(method: str, headers: Dict[str, str]) -> Dict[str, Any]:
     """What uvicorn hands an app for a browser's request: a dozen headers, Origin among them."""
-    browser = {"host": "api.example.com", "user-agent": "Mozilla/5.0 (X11; Linux x86_64) Chrome/125.0",
-               "accept": "*/*", "accept-language": "en-US,en;q=0.9", "accept-encoding": "gzip, deflate, br",
-               "referer": "https://app.example.com/", "sec-fetch-mode": "cors", "sec-fetch-site": "cross-site",
-               "connection": "keep-alive", **{name.lower(): value for name, value in headers.items()}}
-    return {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": method, "scheme": "https",
-            "path": "/api/items", "raw_path": b"/api/items", "query_string": b"", "root_path": "",
-            "headers": [(name.encode("latin-1"), value.encode("latin-1")) for name, value in browser.items()],
-            "client": ("127.0.0.1", 50000), "server": ("127.0.0.1", 8000)}
+    browser = {
+        "host": "api.example.com",
+        "user-agent": "Mozilla/5.0 (X11; Linux x86_64) Chrome/125.0",
+        "accept": "*/*",
+        "accept-language": "en-US,en;q=0.9",
+        "accept-encoding": "gzip, deflate, br",
+        "referer": "https://app.example.com/",
+        "sec-fetch-mode": "cors",
+        "sec-fetch-site": "cross-site",
+        "connection": "keep-alive",
+        **{name.lower(): value for name, value in headers.items()},
+    }
+    return {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": method,
+        "scheme": "https",
+        "path": "/api/items",
+        "raw_path": b"/api/items",
+        "query_string": b"",
+        "root_path": "",
+        "headers": [(name.encode("latin-1"), value.encode("latin-1")) for name, value in browser.items()],
+        "client": ("127.0.0.1", 50000),
+        "server": ("127.0.0.1", 8000),
+    }
 
 
 @dataclass(frozen=True)
@@ -106,8 +139,14 @@ def workloads() -> List[Workload]:
     return [
         Workload("allowed", scope("GET", {"Origin": ORIGIN}), allowed),
         Workload("refused", scope("GET", {"Origin": REFUSED_ORIGIN}), refused),
-        Workload("preflight", scope("OPTIONS", {"Origin": ORIGIN, "Access-Control-Request-Method": "PUT",
-                                                "Access-Control-Request-Headers": PREFLIGHT_HEADERS}), preflight),
+        Workload(
+            "preflight",
+            scope(
+                "OPTIONS",
+                {"Origin": ORIGIN, "Access-Control-Request-Method": "PUT", "Access-Control-Request-Headers": PREFLIGHT_HEADERS},
+            ),
+            preflight,
+        ),
         Workload("no-origin", scope("GET", {}), no_origin),
     ]
 
@@ -165,7 +204,7 @@ def run(rounds: int, sample_ms: float, progress: bool = False) -> Dict[str, Any]
     try:
         for round_number in range(rounds):
             for workload in loads:
-                order = IMPLS[round_number % len(IMPLS):] + IMPLS[:round_number % len(IMPLS)]
+                order = IMPLS[round_number % len(IMPLS) :] + IMPLS[: round_number % len(IMPLS)]
                 for impl in order:
                     n = calls[workload.name]
                     per_call[workload.name][impl].append(loop.run_until_complete(_loop(apps[impl], workload.scope, n)) / n)
@@ -194,14 +233,19 @@ def _ns(value: float) -> str:
 
 
 def markdown(report: Dict[str, Any]) -> str:
-    lines = [f"ASGI, in-process, CPython {report['python']}, median of {report['rounds']} rounds (overhead over the bare app)", "",
-             "| workload | bare app | Starlette CORSMiddleware | wsgi_cors.asgi | wsgi_cors.starlette | ours ÷ Starlette | target |",
-             "|---|---:|---:|---:|---:|---:|---|"]
+    lines = [
+        f"ASGI, in-process, CPython {report['python']}, median of {report['rounds']} rounds (overhead over the bare app)",
+        "",
+        "| workload | bare app | Starlette CORSMiddleware | wsgi_cors.asgi | wsgi_cors.starlette | ours ÷ Starlette | target |",
+        "|---|---:|---:|---:|---:|---:|---|",
+    ]
     for name, row in report["results"].items():
         verdict = "PASS" if row["ratio"] <= row["target"] else "FAIL"
-        lines.append(f"| {name} | {_ns(row['bare'])} | +{_ns(row['starlette'])} | +{_ns(row['wsgi_cors'])} | "
-                     f"+{_ns(row['wsgi_cors.starlette'])} | {row['ratio']:.2f}x ({row['ratio_shim']:.2f}x) | "
-                     f"≤ {row['target']}x {verdict} |")
+        lines.append(
+            f"| {name} | {_ns(row['bare'])} | +{_ns(row['starlette'])} | +{_ns(row['wsgi_cors'])} | "
+            f"+{_ns(row['wsgi_cors.starlette'])} | {row['ratio']:.2f}x ({row['ratio_shim']:.2f}x) | "
+            f"≤ {row['target']}x {verdict} |"
+        )
     return "\n".join(lines)
 
 

@@ -292,7 +292,10 @@ def build_workloads() -> List[Workload]:
     last_rule_path = f"/r{PATH_RULE_COUNT - 1:02d}/items"
     any_headers = {"origins": [ORIGIN]}  # allow_headers="*" is the default: every requested name is allowed
     wildcard_options = {"origins": [ORIGIN, "https://*.example.com"], "allow_headers": base["allow_headers"]}
-    flask_cors_wildcard = {"origins": [ORIGIN, re.compile(r"https://[a-z0-9.-]+\.example\.com")], "allow_headers": base["allow_headers"]}
+    flask_cors_wildcard = {
+        "origins": [ORIGIN, re.compile(r"https://[a-z0-9.-]+\.example\.com")],
+        "allow_headers": base["allow_headers"],
+    }
 
     return [
         Workload(
@@ -552,7 +555,9 @@ def problems_with(impl: str, workload: Workload, environ: Environ, response: Res
         found.append(f"ACAM {response.values('Access-Control-Allow-Methods')!r} lacks {expect.acam_includes}")
     if expect.empty_body and response.body:
         found.append(f"preflight body {response.body[:40]!r} is not empty")
-    if expect.bounded and (response.longest_header_value > MAX_RESPONSE_HEADER_VALUE or response.header_bytes > MAX_RESPONSE_HEADER_BYTES):
+    if expect.bounded and (
+        response.longest_header_value > MAX_RESPONSE_HEADER_VALUE or response.header_bytes > MAX_RESPONSE_HEADER_BYTES
+    ):
         found.append(
             f"unbounded response headers: longest value {response.longest_header_value} B, total {response.header_bytes} B"
         )
@@ -567,7 +572,10 @@ def verify(impl: str, app: Any, workload: Workload, samples: int) -> Tuple[List[
     for index in picks:
         response = call(app, pool[index])
         longest = max(longest, response.longest_header_value)
-        problems += [f"{workload.name} / {impl} / request {index}: {problem}" for problem in problems_with(impl, workload, pool[index], response)]
+        problems += [
+            f"{workload.name} / {impl} / request {index}: {problem}"
+            for problem in problems_with(impl, workload, pool[index], response)
+        ]
         # The same environ object is reused by the timing loop: a second call must answer the same.
         again = call(app, pool[index])
         if (again.status, again.headers) != (response.status, response.headers):
@@ -687,7 +695,12 @@ def measure_build(origin_count: int, repeats: int) -> Dict[str, float]:
     finally:
         tracemalloc.stop()
     del policy
-    return {"origins": origin_count, "time_ms": statistics.median(times), "peak_mib": peak / 2**20, "retained_mib": retained / 2**20}
+    return {
+        "origins": origin_count,
+        "time_ms": statistics.median(times),
+        "peak_mib": peak / 2**20,
+        "retained_mib": retained / 2**20,
+    }
 
 
 def request_peak_bytes(app: Any, environ: Environ) -> int:
@@ -846,7 +859,9 @@ TARGETS = [
     # Flask's noise (and any wrapper's cache cost there: see "Flask + static"). wsgi_cors runs the
     # same code whatever it wraps, so its overhead around the bare app is the precise estimate.
     Target("flask_allowed", "Flask, allowed: Flask-CORS overhead ÷ wsgi_cors overhead, both on Flask", 30.0, at_least=True),
-    Target("flask_allowed_bare", "Flask, allowed: Flask-CORS overhead on Flask ÷ wsgi_cors overhead on bare", 30.0, at_least=True),
+    Target(
+        "flask_allowed_bare", "Flask, allowed: Flask-CORS overhead on Flask ÷ wsgi_cors overhead on bare", 30.0, at_least=True
+    ),
     Target("flask_allowed_static", "reference: Flask-CORS ÷ static, both on Flask (the best any wrapper can show)", None),
     Target("flask_disallowed", "Flask, disallowed: Flask-CORS ÷ wsgi_cors, both on Flask", 30.0, at_least=True),
     Target("flask_disallowed_bare", "Flask, disallowed: Flask-CORS on Flask ÷ wsgi_cors on bare", 30.0, at_least=True),
@@ -888,8 +903,16 @@ def compute_ratios(summary: Dict[str, Dict[str, Any]], extra: Dict[str, float]) 
     def overhead(workload: str, impl: str, measure: str = OVERHEAD) -> Tuple[float, List[float], Tuple[float, float]]:
         entry = summary.get(workload, {}).get(impl, {})
         if measure == TOTAL:
-            return entry.get("per_call_ns", math.nan), entry.get("per_calls_ns", []), entry.get("per_call_ci_ns", (math.nan, math.nan))
-        return entry.get("overhead_ns", math.nan), entry.get("overheads_ns", []), entry.get("overhead_ci_ns", (math.nan, math.nan))
+            return (
+                entry.get("per_call_ns", math.nan),
+                entry.get("per_calls_ns", []),
+                entry.get("per_call_ci_ns", (math.nan, math.nan)),
+            )
+        return (
+            entry.get("overhead_ns", math.nan),
+            entry.get("overheads_ns", []),
+            entry.get("overhead_ci_ns", (math.nan, math.nan)),
+        )
 
     values: Dict[str, Dict[str, Any]] = {}
     for key, (numerator, denominator) in ratio_pairs().items():
@@ -948,7 +971,10 @@ def ratio_pairs() -> Dict[str, Tuple[Tuple[str, ...], Tuple[str, ...]]]:
     for comparison in COMPARISONS:
         for workload in comparison.workloads:
             measure = TOTAL if comparison.total_on_preflights and workload in PREFLIGHT_WORKLOADS else OVERHEAD
-            pairs[issue10_key(comparison, workload)] = ((workload, comparison.numerator), (workload, comparison.denominator, measure))
+            pairs[issue10_key(comparison, workload)] = (
+                (workload, comparison.numerator),
+                (workload, comparison.denominator, measure),
+            )
     return pairs
 
 
@@ -1000,18 +1026,22 @@ def issue10_matrix(report: Dict[str, Any]) -> List[str]:
     for comparison in COMPARISONS:
         if comparison.limits:
             bound = next(iter(comparison.limits.values()))
-            limits.append(f"{comparison.heading} {'≥' if comparison.at_least else '≤'} {bound:g}x on {', '.join(comparison.limits)}")
+            limits.append(
+                f"{comparison.heading} {'≥' if comparison.at_least else '≤'} {bound:g}x on {', '.join(comparison.limits)}"
+            )
     lines = [
         f"Issue 10's ratios of overheads (baseline: wsgi_cors at {ref}); a cell without a verdict is for reference. "
         "Targets: " + "; ".join(limits) + ". "
-        "On preflights the framework never runs behind wsgi_cors, so in the \"both on\" columns wsgi_cors is charged "
+        'On preflights the framework never runs behind wsgi_cors, so in the "both on" columns wsgi_cors is charged '
         "its whole time per preflight, and the peer its time over the framework's own OPTIONS answer.",
         "",
         "| workload | " + " | ".join(comparison.heading for comparison in COMPARISONS) + " |",
         "|---|" + "---:|" * len(COMPARISONS),
     ]
     targets = report["targets"]
-    rows = [name for name in ISSUE10_WORKLOADS + SCALE_WORKLOADS if any(entry.get("workload") == name for entry in targets.values())]
+    rows = [
+        name for name in ISSUE10_WORKLOADS + SCALE_WORKLOADS if any(entry.get("workload") == name for entry in targets.values())
+    ]
     shown = {workload["name"] for workload in report["workload_descriptions"]}
     for name in rows:
         if name not in shown:
@@ -1063,16 +1093,26 @@ def markdown(report: Dict[str, Any]) -> str:
     for entry in report["targets"].values():
         if entry.get("comparison"):
             continue  # in the matrix above
-        limit = "" if entry["limit"] is None else ("≥ " if entry["at_least"] else "≤ ") + format_value(entry["limit"], entry["unit"])
+        limit = (
+            "" if entry["limit"] is None else ("≥ " if entry["at_least"] else "≤ ") + format_value(entry["limit"], entry["unit"])
+        )
         lines.append(f"| {entry['what']} | {format_measured(entry)} | {limit} | {verdict(entry)} |")
     if report.get("build"):
         build = report["build"]
-        lines += ["", f"Policy build, {build['origins']:,} origins: {build['time_ms']:.1f} ms, peak {build['peak_mib']:.2f} MiB, retained {build['retained_mib']:.2f} MiB."]
+        lines += [
+            "",
+            f"Policy build, {build['origins']:,} origins: {build['time_ms']:.1f} ms, peak {build['peak_mib']:.2f} MiB, retained {build['retained_mib']:.2f} MiB.",
+        ]
     if report.get("hostile_memory"):
-        parts = [f"{name}: {entry['peak_kib_1x']:.1f} KiB at 1x, {entry['peak_kib_4x']:.1f} KiB at 4x" for name, entry in report["hostile_memory"].items()]
+        parts = [
+            f"{name}: {entry['peak_kib_1x']:.1f} KiB at 1x, {entry['peak_kib_4x']:.1f} KiB at 4x"
+            for name, entry in report["hostile_memory"].items()
+        ]
         lines += ["", "Peak memory answering one hostile request (tracemalloc, wsgi_cors): " + "; ".join(parts) + "."]
     if report.get("longest_header_values"):
-        parts = [f"{key}: {value:,} B" for key, value in report["longest_header_values"].items() if value > MAX_RESPONSE_HEADER_VALUE]
+        parts = [
+            f"{key}: {value:,} B" for key, value in report["longest_header_values"].items() if value > MAX_RESPONSE_HEADER_VALUE
+        ]
         if parts:
             lines += ["", "Response header values over the bound (echoed input): " + "; ".join(parts) + "."]
     if report.get("wire"):
@@ -1124,7 +1164,11 @@ def run(
     absent = {impl: why for impl in wanted if (why := unavailable(impl, baseline_ref)) is not None}
     # An implementation without its floor has no overhead to show.
     absent.update(
-        {impl: f"its floor {FLOOR[impl]} is not measured" for impl in wanted if FLOOR[impl] in {*absent, *skip} and impl not in absent}
+        {
+            impl: f"its floor {FLOOR[impl]} is not measured"
+            for impl in wanted
+            if FLOOR[impl] in {*absent, *skip} and impl not in absent
+        }
     )
     skipped = [f"{LABEL[impl]}: {why}" for impl, why in absent.items()]
     skipped += [f"{LABEL[impl]}: left out (--skip)" for impl in skip]
@@ -1186,7 +1230,9 @@ def run(
         from . import wire as wire_module
 
         try:
-            wire_result = wire_module.run(runs=2 if quick else wire_module.DEFAULT_RUNS, duration=1 if quick else wire_module.DEFAULT_DURATION)
+            wire_result = wire_module.run(
+                runs=2 if quick else wire_module.DEFAULT_RUNS, duration=1 if quick else wire_module.DEFAULT_DURATION
+            )
         except (RuntimeError, FileNotFoundError) as error:
             skipped.append(f"over the wire ({error})")
         else:
@@ -1319,7 +1365,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         default=baseline_module.DEFAULT_REF,
         help=f"git ref of the wsgi_cors to compare with, unpacked by git archive (default {baseline_module.DEFAULT_REF})",
     )
-    parser.add_argument("--skip", metavar="IMPL", action="append", default=[], help=f"leave out an implementation: {', '.join(FLOOR)}")
+    parser.add_argument(
+        "--skip", metavar="IMPL", action="append", default=[], help=f"leave out an implementation: {', '.join(FLOOR)}"
+    )
     parser.add_argument("--verify-samples", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--json", metavar="DIR", default=RESULTS_DIR, help=f"where to write results (default {RESULTS_DIR})")
     args = parser.parse_args(argv)

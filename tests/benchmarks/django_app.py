@@ -64,7 +64,9 @@ def configure() -> None:
 
     if settings.configured:
         if getattr(settings, "ROOT_URLCONF", None) != __name__:
-            raise RuntimeError("Django is already configured by other code in this process (run the benchmark in its own process)")
+            raise RuntimeError(
+                "Django is already configured by other code in this process (run the benchmark in its own process)"
+            )
         return
     # As a project using django-cors-headers lists it (its system checks); without it, bare Django still runs.
     installed = ["corsheaders"] if importlib.util.find_spec("corsheaders") else []

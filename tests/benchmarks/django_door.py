@@ -26,7 +26,11 @@ from .apps import ALLOWED_ORIGIN
 
 KINDS = ("django", "django+corsheaders", "django+door")
 REQUESTS: dict[str, dict[str, str]] = {
-    "preflight, allowed": {"REQUEST_METHOD": "OPTIONS", "HTTP_ORIGIN": ALLOWED_ORIGIN, "HTTP_ACCESS_CONTROL_REQUEST_METHOD": "PUT"},
+    "preflight, allowed": {
+        "REQUEST_METHOD": "OPTIONS",
+        "HTTP_ORIGIN": ALLOWED_ORIGIN,
+        "HTTP_ACCESS_CONTROL_REQUEST_METHOD": "PUT",
+    },
     "actual, allowed": {"REQUEST_METHOD": "GET", "HTTP_ORIGIN": ALLOWED_ORIGIN},
     "actual, refused": {"REQUEST_METHOD": "GET", "HTTP_ORIGIN": "https://evil.example"},
     "no Origin": {"REQUEST_METHOD": "GET"},
@@ -35,8 +39,16 @@ RUNS = 7
 
 
 def environ(extra: dict[str, str]) -> dict[str, Any]:
-    return {"PATH_INFO": "/api/items", "SERVER_NAME": "127.0.0.1", "SERVER_PORT": "80", "SERVER_PROTOCOL": "HTTP/1.1",
-            "wsgi.input": io.BytesIO(b""), "wsgi.url_scheme": "http", "QUERY_STRING": "", **extra}
+    return {
+        "PATH_INFO": "/api/items",
+        "SERVER_NAME": "127.0.0.1",
+        "SERVER_PORT": "80",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "wsgi.input": io.BytesIO(b""),
+        "wsgi.url_scheme": "http",
+        "QUERY_STRING": "",
+        **extra,
+    }
 
 
 def scope(extra: dict[str, str]) -> dict[str, Any]:
@@ -44,8 +56,17 @@ def scope(extra: dict[str, str]) -> dict[str, Any]:
     for key, value in extra.items():
         if key.startswith("HTTP_"):
             headers.append((key[5:].replace("_", "-").lower().encode(), value.encode()))
-    return {"type": "http", "method": extra["REQUEST_METHOD"], "path": "/api/items", "raw_path": b"/api/items", "query_string": b"",
-            "headers": headers, "server": ("127.0.0.1", 80), "scheme": "http", "root_path": ""}
+    return {
+        "type": "http",
+        "method": extra["REQUEST_METHOD"],
+        "path": "/api/items",
+        "raw_path": b"/api/items",
+        "query_string": b"",
+        "headers": headers,
+        "server": ("127.0.0.1", 80),
+        "scheme": "http",
+        "root_path": "",
+    }
 
 
 def per_call(run: Callable[[int], None], calls: int) -> float:
@@ -105,8 +126,11 @@ def main() -> None:
         for name, extra in REQUESTS.items():
             times = {kind: per_call(runner(kind, extra), calls) * 1e6 for kind in KINDS}
             base = times["django"]
-            print(f"{mode:6} {name:20} " + " ".join(f"{times[kind]:20.1f}us" for kind in KINDS)
-                  + f"   {times['django+corsheaders'] - base:6.1f} / {times['django+door'] - base:6.1f}")
+            print(
+                f"{mode:6} {name:20} "
+                + " ".join(f"{times[kind]:20.1f}us" for kind in KINDS)
+                + f"   {times['django+corsheaders'] - base:6.1f} / {times['django+door'] - base:6.1f}"
+            )
 
 
 if __name__ == "__main__":

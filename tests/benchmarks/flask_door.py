@@ -23,10 +23,22 @@ ORIGIN = "https://app.example.com"
 
 
 def environ(method: str, path: str, headers: dict[str, str]) -> dict[str, Any]:
-    env = {"REQUEST_METHOD": method, "PATH_INFO": path, "SCRIPT_NAME": "", "QUERY_STRING": "", "SERVER_NAME": "localhost",
-           "SERVER_PORT": "80", "SERVER_PROTOCOL": "HTTP/1.1", "wsgi.url_scheme": "http", "wsgi.input": io.BytesIO(b""),
-           "wsgi.errors": sys.stderr, "wsgi.multithread": False, "wsgi.multiprocess": False, "wsgi.run_once": False,
-           "HTTP_HOST": "localhost"}
+    env = {
+        "REQUEST_METHOD": method,
+        "PATH_INFO": path,
+        "SCRIPT_NAME": "",
+        "QUERY_STRING": "",
+        "SERVER_NAME": "localhost",
+        "SERVER_PORT": "80",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "wsgi.url_scheme": "http",
+        "wsgi.input": io.BytesIO(b""),
+        "wsgi.errors": sys.stderr,
+        "wsgi.multithread": False,
+        "wsgi.multiprocess": False,
+        "wsgi.run_once": False,
+        "HTTP_HOST": "localhost",
+    }
     env.update({"HTTP_" + name.upper().replace("-", "_"): value for name, value in headers.items()})
     return env
 
@@ -48,18 +60,22 @@ def make_app(variant: str) -> Any:
         def user(user_id: int) -> Any:
             return {"user": user_id}
     else:
+
         @app.route("/api/users/<int:user_id>")
         def user(user_id: int) -> Any:
             return {"user": user_id}
 
     if variant == "middleware":
         from wsgi_cors import CORSMiddleware
+
         app.wsgi_app = CORSMiddleware(app.wsgi_app, origins=[ORIGIN])  # type: ignore[method-assign]
     elif variant.startswith("door"):
         from wsgi_cors.flask import CORS
+
         CORS(app, origins=[ORIGIN])
     elif variant == "flask-cors":
         from flask_cors import CORS as FlaskCORS
+
         FlaskCORS(app, origins=[ORIGIN])
     return app
 

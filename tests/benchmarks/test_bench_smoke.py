@@ -40,7 +40,18 @@ def report(tmp_path_factory) -> dict:
     # The run checks 3 requests of every workload for every implementation before timing, and fails if
     # one answers wrongly; the parametrized test below re-checks, in this process, all but Django's.
     directory = tmp_path_factory.mktemp("bench")
-    command = [sys.executable, "-m", "tests.benchmarks.bench", "--quick", "--sample-ms", "0.05", "--verify-samples", "3", "--json", str(directory)]
+    command = [
+        sys.executable,
+        "-m",
+        "tests.benchmarks.bench",
+        "--quick",
+        "--sample-ms",
+        "0.05",
+        "--verify-samples",
+        "3",
+        "--json",
+        str(directory),
+    ]
     environment = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
     result = subprocess.run(command, cwd=ROOT, env=environment, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr[-4000:]
@@ -72,7 +83,9 @@ def test_implementations_that_need_their_own_process_were_checked_and_timed_ther
 
 def test_a_missing_peer_is_left_out_with_a_message(monkeypatch) -> None:
     monkeypatch.setitem(bench.REQUIRES, "wsgicors", ("wsgicors_not_installed_here",))
-    report = bench.run(quick=True, rounds=1, sample_ms=0.02, verify_samples=1, workloads=["no-origin"], skip=list(bench.NEEDS_OWN_PROCESS))
+    report = bench.run(
+        quick=True, rounds=1, sample_ms=0.02, verify_samples=1, workloads=["no-origin"], skip=list(bench.NEEDS_OWN_PROCESS)
+    )
     assert any("wsgicors" in line and "not installed" in line for line in report["skipped"])
     assert "wsgicors" not in report["workloads"]["no-origin"]
     assert report["targets"]["i10_wsgicors_no_origin"]["met"] is None
@@ -124,7 +137,9 @@ def test_the_check_rejects_a_wrong_answer() -> None:
 
 def test_the_check_rejects_an_echoed_hostile_header() -> None:
     workload = WORKLOADS["acrh-10k-any"]
-    echo = apps.StaticCORS(apps.bare_app, [], [("Access-Control-Allow-Headers", workload.pool[0]["HTTP_ACCESS_CONTROL_REQUEST_HEADERS"])])
+    echo = apps.StaticCORS(
+        apps.bare_app, [], [("Access-Control-Allow-Headers", workload.pool[0]["HTTP_ACCESS_CONTROL_REQUEST_HEADERS"])]
+    )
     problems, _ = bench.verify("wsgi_cors", echo, workload, samples=1)
     assert any("unbounded response headers" in problem for problem in problems)
 

@@ -192,27 +192,35 @@ def run(
             if result["non_2xx"] or any(result["socket_errors"].values()):
                 raise RuntimeError(f"{kind}: wrk saw errors {result}")
     rates = {kind: [result["requests_per_second"] for result in measured] for kind, measured in results.items()}
-    ratios = {
-        kind: [mine / base for mine, base in zip(rates[kind], rates["bare"])] for kind in kinds if kind != "bare"
-    }
+    ratios = {kind: [mine / base for mine, base in zip(rates[kind], rates["bare"])] for kind in kinds if kind != "bare"}
     # Requests served per CPU-second of the server: what req/s would be if the server had a core to
     # itself, which other tenants of a shared machine disturb far less than wall-clock req/s.
     per_cpu = {
-        kind: [result["requests"] / result["server_cpu_seconds"] if result["server_cpu_seconds"] and result["requests"] else math.nan for result in measured]
+        kind: [
+            result["requests"] / result["server_cpu_seconds"] if result["server_cpu_seconds"] and result["requests"] else math.nan
+            for result in measured
+        ]
         for kind, measured in results.items()
     }
     cpu_ratios = {kind: [mine / base for mine, base in zip(per_cpu[kind], per_cpu["bare"])] for kind in kinds if kind != "bare"}
     main_kind = "wsgi_cors" if "wsgi_cors" in ratios else next(iter(ratios))
     median_pair_ratio = statistics.median(ratios[main_kind])
     medians = {kind: statistics.median(values) for kind, values in rates.items()}
-    summary = ", ".join(f"{kind} {medians[kind]:,.0f} req/s" for kind in kinds) + "; " + "; ".join(
-        f"{kind} ÷ bare {statistics.median(values):.3f} (median of {runs} back-to-back runs: "
-        f"{', '.join(f'{value:.3f}' for value in values)})"
-        for kind, values in ratios.items()
-    ) + ". Per server CPU-second: " + "; ".join(
-        f"{kind} ÷ bare {statistics.median(values):.3f} ({', '.join(f'{value:.3f}' for value in values)})"
-        for kind, values in cpu_ratios.items()
-    ) + f". gunicorn -w 1 -k sync, wrk -t{threads} -c{connections} -d{duration}s on {HOST}"
+    summary = (
+        ", ".join(f"{kind} {medians[kind]:,.0f} req/s" for kind in kinds)
+        + "; "
+        + "; ".join(
+            f"{kind} ÷ bare {statistics.median(values):.3f} (median of {runs} back-to-back runs: "
+            f"{', '.join(f'{value:.3f}' for value in values)})"
+            for kind, values in ratios.items()
+        )
+        + ". Per server CPU-second: "
+        + "; ".join(
+            f"{kind} ÷ bare {statistics.median(values):.3f} ({', '.join(f'{value:.3f}' for value in values)})"
+            for kind, values in cpu_ratios.items()
+        )
+        + f". gunicorn -w 1 -k sync, wrk -t{threads} -c{connections} -d{duration}s on {HOST}"
+    )
     control = "bare" + CONTROL_SUFFIX
     extra = {"control_pair_ratio": statistics.median(ratios[control])} if control in ratios else {}
     if control in cpu_ratios:
@@ -239,7 +247,9 @@ def run(
 def main(argv: Optional[Sequence[str]] = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tests.benchmarks.wire", description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=DEFAULT_RUNS, help=f"runs per server (default {DEFAULT_RUNS})")
-    parser.add_argument("--duration", type=int, default=DEFAULT_DURATION, help=f"seconds per wrk run (default {DEFAULT_DURATION})")
+    parser.add_argument(
+        "--duration", type=int, default=DEFAULT_DURATION, help=f"seconds per wrk run (default {DEFAULT_DURATION})"
+    )
     parser.add_argument("--connections", type=int, default=16, help="wrk connections (default 16)")
     parser.add_argument("--static", action="store_true", help="also serve the constant-header wrapper")
     args = parser.parse_args(argv)

@@ -249,7 +249,8 @@ class Tab:
         if not js.ok and not any("blocked by CORS policy" in line for line in self.console[console_before:]):
             try:
                 self.page.wait_for_event(
-                    "console", predicate=lambda message: "blocked by CORS policy" in message.text,
+                    "console",
+                    predicate=lambda message: "blocked by CORS policy" in message.text,
                     timeout=CONSOLE_TIMEOUT_MS,
                 )
             except Exception:

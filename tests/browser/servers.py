@@ -60,7 +60,7 @@ PAGE_HTML = f"""<!doctype html>
 SANDBOXED_HTML = f"""<!doctype html>
 <html><head><meta charset="utf-8"><title>sandboxed</title><link rel="icon" href="data:,"></head><body>
 <iframe name="sandboxed" sandbox="allow-scripts"
-  srcdoc="{html.escape('<!doctype html><script>' + FETCH_HELPER_JS + '</script>', quote=True)}"></iframe>
+  srcdoc="{html.escape("<!doctype html><script>" + FETCH_HELPER_JS + "</script>", quote=True)}"></iframe>
 </body></html>
 """
 
@@ -283,9 +283,7 @@ class ServerThread:
     """A Werkzeug threaded server on 127.0.0.1 with an ephemeral port, in a daemon thread."""
 
     def __init__(self, app: WSGIApp, port: int = 0) -> None:
-        self.server: BaseWSGIServer = make_server(
-            "127.0.0.1", port, app, threaded=True, request_handler=_QuietHandler
-        )
+        self.server: BaseWSGIServer = make_server("127.0.0.1", port, app, threaded=True, request_handler=_QuietHandler)
         self.port = self.server.server_port
         self._thread = threading.Thread(target=self.server.serve_forever, name=f"server-{self.port}", daemon=True)
         self._thread.start()

@@ -60,8 +60,11 @@ class ASGIRecorder:
                 await send({"type": "http.response.start", "status": 404, "headers": []})
                 await send({"type": "http.response.body", "body": b"no such scenario"})
             return
-        exchange = Exchange(method=scope.get("method", "GET"), path=scope["path"],
-                            headers={name.decode("latin-1"): value.decode("latin-1") for name, value in scope["headers"]})
+        exchange = Exchange(
+            method=scope.get("method", "GET"),
+            path=scope["path"],
+            headers={name.decode("latin-1"): value.decode("latin-1") for name, value in scope["headers"]},
+        )
         with self._lock:
             self._log[parts[2]].append(exchange)
 
@@ -111,8 +114,9 @@ def door(**options: Any) -> CORSMiddleware:
 @pytest.fixture(scope="module")
 def asgi_api() -> Iterator[tuple[ASGIRecorder, str]]:
     recorder = ASGIRecorder()
-    server = uvicorn.Server(uvicorn.Config(recorder, host="127.0.0.1", port=0, lifespan="off", log_level="warning",
-                                           ws="websockets-sansio"))
+    server = uvicorn.Server(
+        uvicorn.Config(recorder, host="127.0.0.1", port=0, lifespan="off", log_level="warning", ws="websockets-sansio")
+    )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + STARTUP_DEADLINE_SECONDS
@@ -159,8 +163,9 @@ def test_asgi_cookies_travel_both_ways_with_credentials(asgi_browser: Session, a
     assert me.exchanges[0].response_header("access-control-allow-credentials") == ["true"]
 
 
-def test_asgi_preflight_is_answered_by_the_door_and_cached_by_the_browser(asgi_browser: Session, asgi_api: Any,
-                                                                          origins: Origins) -> None:
+def test_asgi_preflight_is_answered_by_the_door_and_cached_by_the_browser(
+    asgi_browser: Session, asgi_api: Any, origins: Origins
+) -> None:
     asgi_api[0].mount("asgi-preflight", door(origins=[origins.page_a], max_age=600))
     tab = asgi_browser.open(origins.page_a)
     for _ in range(2):
@@ -186,8 +191,9 @@ OPEN_WEBSOCKET = """(url) => new Promise((resolve) => {
 })"""
 
 
-def test_asgi_websocket_from_a_refused_origin_is_refused_by_the_origin_check(asgi_browser: Session, asgi_api: Any,
-                                                                             origins: Origins) -> None:
+def test_asgi_websocket_from_a_refused_origin_is_refused_by_the_origin_check(
+    asgi_browser: Session, asgi_api: Any, origins: Origins
+) -> None:
     """Browsers apply no CORS to WebSockets; with websocket_origin_check the door refuses the handshake (403)."""
     recorder, api = asgi_api
     recorder.mount("asgi-ws", door(origins=[origins.page_a], websocket_origin_check=True))

@@ -41,8 +41,12 @@ def test_acah_wildcard_is_literal_with_credentials(browser: Session, api: Record
     api.mount(
         "ctl-acah-star-credentials",
         ControlApp(
-            preflight=[ALLOW_ORIGIN, ALLOW_CREDENTIALS, ("Access-Control-Allow-Methods", "PUT"),
-                       ("Access-Control-Allow-Headers", "*")],
+            preflight=[
+                ALLOW_ORIGIN,
+                ALLOW_CREDENTIALS,
+                ("Access-Control-Allow-Methods", "PUT"),
+                ("Access-Control-Allow-Headers", "*"),
+            ],
             actual=[ALLOW_ORIGIN, ALLOW_CREDENTIALS],
         ),
     )
@@ -111,8 +115,12 @@ def test_duplicate_max_age_falls_back_to_five_seconds(browser: Session, api: Rec
     api.mount(
         "ctl-max-age-duplicate",
         ControlApp(
-            preflight=[ALLOW_ORIGIN, ("Access-Control-Allow-Methods", "PUT"),
-                       ("Access-Control-Max-Age", "0"), ("Access-Control-Max-Age", "0")],
+            preflight=[
+                ALLOW_ORIGIN,
+                ("Access-Control-Allow-Methods", "PUT"),
+                ("Access-Control-Max-Age", "0"),
+                ("Access-Control-Max-Age", "0"),
+            ],
             actual=[ALLOW_ORIGIN],
         ),
     )
@@ -136,9 +144,7 @@ def test_redirected_preflight_is_blocked(browser: Session, api: Recorder, origin
     assert "Redirect is not allowed for a preflight request" in outcome.cors_error, outcome.explain()
 
 
-def test_http_cache_without_vary_origin_serves_another_origins_acao(
-    browser: Session, api: Recorder, origins: Origins
-) -> None:
+def test_http_cache_without_vary_origin_serves_another_origins_acao(browser: Session, api: Recorder, origins: Origins) -> None:
     """Why ``Vary: Origin`` matters: page B gets page A's cached response, ACAO and all."""
     api.mount("ctl-no-vary", ControlApp(actual=[ALLOW_ORIGIN]))
     first = browser.open(origins.page_a).fetch("ctl-no-vary", "/cacheable")

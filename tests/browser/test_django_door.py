@@ -60,11 +60,23 @@ def test_a_csrf_protected_post_after_its_preflight(fresh_browser: Session, djang
     django_site("django-csrf")
     tab = fresh_browser.open(origins.page_a)
     token = tab.fetch("django-csrf", "/api/session", credentials="include").json_body()["csrftoken"]
-    refused = tab.fetch("django-csrf", "/api/session", method="POST", credentials="include", body="{}",
-                        headers={"Content-Type": "application/json"})
+    refused = tab.fetch(
+        "django-csrf",
+        "/api/session",
+        method="POST",
+        credentials="include",
+        body="{}",
+        headers={"Content-Type": "application/json"},
+    )
     assert refused.ok and refused.js.status == 403, refused.explain()  # Django's CSRF 403, readable thanks to its CORS headers
-    posted = tab.fetch("django-csrf", "/api/session", method="POST", credentials="include", body="{}",
-                       headers={"Content-Type": "application/json", "X-CSRFToken": token})
+    posted = tab.fetch(
+        "django-csrf",
+        "/api/session",
+        method="POST",
+        credentials="include",
+        body="{}",
+        headers={"Content-Type": "application/json", "X-CSRFToken": token},
+    )
     assert posted.ok and posted.js.status == 200, posted.explain()
     assert [exchange.method for exchange in posted.exchanges] == ["OPTIONS", "POST"]
     assert posted.json_body() == {"notes": 1}

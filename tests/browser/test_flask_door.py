@@ -85,7 +85,9 @@ def test_flask_per_method_policy(fresh_browser: Session, api: Recorder, origins:
     assert page_a.fetch("flask-per-method", "/item").ok
     refused = page_a.fetch("flask-per-method", "/item", method="PUT", headers=JSON, body="{}")
     assert not refused.ok and [p.status for p in refused.preflights] == [403] and not refused.actual_requests, refused.explain()
-    written = page_b.fetch("flask-per-method", "/item", method="PUT", headers=JSON, body=json.dumps({"x": 1}), credentials="include")
+    written = page_b.fetch(
+        "flask-per-method", "/item", method="PUT", headers=JSON, body=json.dumps({"x": 1}), credentials="include"
+    )
     assert written.ok and written.json_body() == {"written": {"x": 1}}, written.explain()
     assert not any(p.app_ran for p in written.preflights)
     read_by_b = page_b.fetch("flask-per-method", "/item", credentials="include")

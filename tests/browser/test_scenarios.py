@@ -141,9 +141,7 @@ def test_credentialed_fetch_is_blocked_without_supports_credentials(
     assert outcome.app_ran
 
 
-def test_cookies_stay_home_without_credentials_include(
-    fresh_browser: Session, api: Recorder, origins: Origins
-) -> None:
+def test_cookies_stay_home_without_credentials_include(fresh_browser: Session, api: Recorder, origins: Origins) -> None:
     api.mount("cookies-omitted", cors(origins=[origins.page_a], supports_credentials=True))
     fresh_browser.add_cookie(origins.api, "cookies-omitted", "session", "s3cr3t")
     outcome = fresh_browser.open(origins.page_a).fetch("cookies-omitted", "/x")
@@ -154,9 +152,7 @@ def test_cookies_stay_home_without_credentials_include(
 # --- preflights -----------------------------------------------------------------------------------
 
 
-def test_put_is_preflighted_and_the_app_never_sees_the_preflight(
-    browser: Session, api: Recorder, origins: Origins
-) -> None:
+def test_put_is_preflighted_and_the_app_never_sees_the_preflight(browser: Session, api: Recorder, origins: Origins) -> None:
     api.mount("put", cors(origins=[origins.page_a]))
     outcome = browser.open(origins.page_a).fetch("put", "/x", method="PUT", body="data")
     assert outcome.ok, outcome.explain()
@@ -203,9 +199,7 @@ def test_listed_custom_header_is_allowed(browser: Session, api: Recorder, origin
 
 def test_unlisted_custom_header_is_refused_at_preflight(browser: Session, api: Recorder, origins: Origins) -> None:
     api.mount("header-unlisted", cors(origins=[origins.page_a], allow_headers=["X-Api-Key"]))
-    outcome = browser.open(origins.page_a).fetch(
-        "header-unlisted", "/x", headers={"X-Api-Key": "k", "X-Other": "o"}
-    )
+    outcome = browser.open(origins.page_a).fetch("header-unlisted", "/x", headers={"X-Api-Key": "k", "X-Other": "o"})
     assert not outcome.ok, outcome.explain()
     assert outcome.actual_requests == []
 
@@ -239,9 +233,7 @@ def test_exposed_header_is_readable_and_others_are_not(browser: Session, api: Re
     assert outcome.js.header("Cache-Control") == "no-store"  # safelisted
 
 
-def test_without_expose_headers_only_safelisted_headers_are_readable(
-    browser: Session, api: Recorder, origins: Origins
-) -> None:
+def test_without_expose_headers_only_safelisted_headers_are_readable(browser: Session, api: Recorder, origins: Origins) -> None:
     api.mount("no-expose", cors(origins=[origins.page_a]))
     outcome = browser.open(origins.page_a).fetch("no-expose", "/headers")
     assert outcome.ok, outcome.explain()
@@ -277,8 +269,7 @@ def test_max_age_zero_preflights_every_time(browser: Session, api: Recorder, ori
 def test_resources_apply_their_own_options_per_path(browser: Session, api: Recorder, origins: Origins) -> None:
     api.mount(
         "resources",
-        cors(resources={r"/public/.*": {"origins": "*", "send_wildcard": True},
-                        r"/private/.*": {"origins": [origins.page_b]}}),
+        cors(resources={r"/public/.*": {"origins": "*", "send_wildcard": True}, r"/private/.*": {"origins": [origins.page_b]}}),
     )
     tab = browser.open(origins.page_a)
     public = tab.fetch("resources", "/public/x")
@@ -321,9 +312,7 @@ def test_intercepted_exception_reaches_javascript_as_500(browser: Session, api: 
     assert outcome.js.status == 500
 
 
-def test_uncaught_exception_is_a_cors_failure_without_intercept(
-    browser: Session, api: Recorder, origins: Origins
-) -> None:
+def test_uncaught_exception_is_a_cors_failure_without_intercept(browser: Session, api: Recorder, origins: Origins) -> None:
     """The server's own 500 page carries no CORS headers: JavaScript sees a TypeError, not a 500."""
     api.mount("exception-uncaught", cors(origins=[origins.page_a]))
     outcome = browser.open(origins.page_a).fetch("exception-uncaught", "/raise")
@@ -359,22 +348,16 @@ def test_cross_origin_redirect_turns_the_origin_into_null(browser: Session, api:
     api.mount("redirect-hop", cors(origins=[origins.page_a]))
     api.mount("redirect-null-target", cors(origins=["null"]))
     target = quote(f"{origins.api_alt}/s/redirect-null-target/landed", safe="")
-    outcome = browser.open(origins.page_a).fetch(
-        "redirect-hop", f"/redirect?to={target}", redirected_to="redirect-null-target"
-    )
+    outcome = browser.open(origins.page_a).fetch("redirect-hop", f"/redirect?to={target}", redirected_to="redirect-null-target")
     assert outcome.ok, outcome.explain()
     assert [exchange.origin for exchange in outcome.exchanges] == [origins.page_a, "null"]
 
 
-def test_cross_origin_redirect_is_blocked_when_null_is_not_allowed(
-    browser: Session, api: Recorder, origins: Origins
-) -> None:
+def test_cross_origin_redirect_is_blocked_when_null_is_not_allowed(browser: Session, api: Recorder, origins: Origins) -> None:
     api.mount("redirect-hop-2", cors(origins=[origins.page_a]))
     api.mount("redirect-page-target", cors(origins=[origins.page_a]))
     target = quote(f"{origins.api_alt}/s/redirect-page-target/landed", safe="")
-    outcome = browser.open(origins.page_a).fetch(
-        "redirect-hop-2", f"/redirect?to={target}", redirected_to="redirect-page-target"
-    )
+    outcome = browser.open(origins.page_a).fetch("redirect-hop-2", f"/redirect?to={target}", redirected_to="redirect-page-target")
     assert not outcome.ok, outcome.explain()
     assert [exchange.origin for exchange in outcome.exchanges] == [origins.page_a, "null"]
 
@@ -401,9 +384,7 @@ def test_streamed_body_arrives_whole(browser: Session, api: Recorder, origins: O
 # --- automatic_options=False ----------------------------------------------------------------------------
 
 
-def test_app_answers_the_preflight_without_automatic_options(
-    browser: Session, api: Recorder, origins: Origins
-) -> None:
+def test_app_answers_the_preflight_without_automatic_options(browser: Session, api: Recorder, origins: Origins) -> None:
     api.mount("app-options", cors(origins=[origins.page_a], automatic_options=False))
     outcome = browser.open(origins.page_a).fetch("app-options", "/options", method="PUT")
     assert outcome.ok, outcome.explain()
@@ -431,9 +412,7 @@ def test_vary_origin_keeps_the_http_cache_apart_per_origin(browser: Session, api
     assert len(from_b.exchanges) == 1, "page B must not get page A's cached response\n" + from_b.explain()
 
 
-def test_repeat_fetch_from_the_same_origin_uses_the_http_cache(
-    browser: Session, api: Recorder, origins: Origins
-) -> None:
+def test_repeat_fetch_from_the_same_origin_uses_the_http_cache(browser: Session, api: Recorder, origins: Origins) -> None:
     api.mount("cache-hit", cors(origins=[origins.page_a]))
     tab = browser.open(origins.page_a)
     first = tab.fetch("cache-hit", "/cacheable")
@@ -454,7 +433,7 @@ def test_sandboxed_iframe_is_allowed_when_null_is_listed(browser: Session, api: 
 
 
 def test_sandboxed_iframe_is_refused_by_star(browser: Session, api: Recorder, origins: Origins) -> None:
-    """"null" is only ever allowed by listing it: ``*`` does not cover sandboxed documents."""
+    """ "null" is only ever allowed by listing it: ``*`` does not cover sandboxed documents."""
     api.mount("null-star", cors(origins="*"))
     outcome = browser.open_sandboxed(origins.page_a).fetch("null-star", "/x")
     assert not outcome.ok, outcome.explain()

@@ -15,8 +15,11 @@ from .conftest import ORIGIN
 
 
 def codes(include_deployment_checks: bool = False) -> list[str]:
-    return sorted(message.id for message in run_checks(include_deployment_checks=include_deployment_checks)
-                  if (message.id or "").startswith("wsgi_cors"))
+    return sorted(
+        message.id
+        for message in run_checks(include_deployment_checks=include_deployment_checks)
+        if (message.id or "").startswith("wsgi_cors")
+    )
 
 
 def test_a_valid_configuration_has_no_message(django_settings: Callable[..., Any]) -> None:
@@ -24,20 +27,25 @@ def test_a_valid_configuration_has_no_message(django_settings: Callable[..., Any
         assert codes() == []
 
 
-@pytest.mark.parametrize(("settings", "expected"), [
-    ({"CORS_ALLOWED_ORIGNS": [ORIGIN]}, ["wsgi_cors.W000", "wsgi_cors.django.E001"]),
-    ({"CORS_REPLACE_HTTPS_REFERER": True, "CORS_ALLOWED_ORIGINS": [ORIGIN]}, ["wsgi_cors.django.E002"]),
-    ({"CORS_MODEL": "app.Model", "CORS_ALLOWED_ORIGINS": [ORIGIN]}, ["wsgi_cors.django.E002"]),
-    ({"CORS_ALLOW_CREDENTIALS": "yes", "CORS_ALLOWED_ORIGINS": [ORIGIN]}, ["wsgi_cors.django.E003"]),
-    ({"CORS_ALLOWED_ORIGINS": "https://app.example.com"}, ["wsgi_cors.W000", "wsgi_cors.django.E003"]),
-    ({"CORS_ALLOWED_ORIGIN_REGEXES": ["https://(unclosed"]}, ["wsgi_cors.W000", "wsgi_cors.django.E004"]),
-    ({"CORS_URLS_REGEX": "^/api/(", "CORS_ALLOWED_ORIGINS": [ORIGIN]}, ["wsgi_cors.django.E004"]),
-    ({"CORS_ALLOWED_ORIGINS": [ORIGIN], "WSGI_CORS": {"origins": [ORIGIN]}}, ["wsgi_cors.django.E005"]),
-    ({"WSGI_CORS_ORIGIN_RESOLVER": "no.such.module.allow"}, ["wsgi_cors.W000", "wsgi_cors.django.E006"]),
-    ({"CORS_ALLOWED_ORIGINS": ["https://*.example.(com|org)"]}, ["wsgi_cors.W000", "wsgi_cors.django.E007"]),
-    ({"CORS_ALLOWED_ORIGINS": [ORIGIN], "CORS_ORIGIN_WHITELIST": [ORIGIN]}, ["wsgi_cors.django.W001"]),
-])
-def test_each_settings_problem_has_its_code(settings: dict[str, Any], expected: list[str], django_settings: Callable[..., Any]) -> None:
+@pytest.mark.parametrize(
+    ("settings", "expected"),
+    [
+        ({"CORS_ALLOWED_ORIGNS": [ORIGIN]}, ["wsgi_cors.W000", "wsgi_cors.django.E001"]),
+        ({"CORS_REPLACE_HTTPS_REFERER": True, "CORS_ALLOWED_ORIGINS": [ORIGIN]}, ["wsgi_cors.django.E002"]),
+        ({"CORS_MODEL": "app.Model", "CORS_ALLOWED_ORIGINS": [ORIGIN]}, ["wsgi_cors.django.E002"]),
+        ({"CORS_ALLOW_CREDENTIALS": "yes", "CORS_ALLOWED_ORIGINS": [ORIGIN]}, ["wsgi_cors.django.E003"]),
+        ({"CORS_ALLOWED_ORIGINS": "https://app.example.com"}, ["wsgi_cors.W000", "wsgi_cors.django.E003"]),
+        ({"CORS_ALLOWED_ORIGIN_REGEXES": ["https://(unclosed"]}, ["wsgi_cors.W000", "wsgi_cors.django.E004"]),
+        ({"CORS_URLS_REGEX": "^/api/(", "CORS_ALLOWED_ORIGINS": [ORIGIN]}, ["wsgi_cors.django.E004"]),
+        ({"CORS_ALLOWED_ORIGINS": [ORIGIN], "WSGI_CORS": {"origins": [ORIGIN]}}, ["wsgi_cors.django.E005"]),
+        ({"WSGI_CORS_ORIGIN_RESOLVER": "no.such.module.allow"}, ["wsgi_cors.W000", "wsgi_cors.django.E006"]),
+        ({"CORS_ALLOWED_ORIGINS": ["https://*.example.(com|org)"]}, ["wsgi_cors.W000", "wsgi_cors.django.E007"]),
+        ({"CORS_ALLOWED_ORIGINS": [ORIGIN], "CORS_ORIGIN_WHITELIST": [ORIGIN]}, ["wsgi_cors.django.W001"]),
+    ],
+)
+def test_each_settings_problem_has_its_code(
+    settings: dict[str, Any], expected: list[str], django_settings: Callable[..., Any]
+) -> None:
     with django_settings(**settings):
         assert codes() == expected
 
@@ -47,7 +55,8 @@ def test_the_engines_problems_carry_its_code_and_name_the_setting(django_setting
     with django_settings(CORS_ALLOWED_ORIGINS=["app.example.com", ORIGIN], CORS_ALLOWED_ORIGIN_REGEXES=[r"https://x\.example/"]):
         messages = [message for message in run_checks() if (message.id or "").startswith("wsgi_cors")]
     assert [message.msg.split(":")[0] for message in messages if message.is_serious()] == [
-        "CORS_ALLOWED_ORIGINS[0]='app.example.com'"]
+        "CORS_ALLOWED_ORIGINS[0]='app.example.com'"
+    ]
     assert all(re.fullmatch(r"wsgi_cors\.E\d{3}", message.id) for message in messages if message.is_serious())
     assert messages[0].hint == "write 'https://app.example.com'"
 
@@ -55,7 +64,9 @@ def test_the_engines_problems_carry_its_code_and_name_the_setting(django_setting
 def test_the_engines_warnings_are_check_warnings(django_settings: Callable[..., Any]) -> None:
     with django_settings(CORS_ALLOWED_ORIGINS=[ORIGIN], CORS_PREFLIGHT_MAX_AGE=86400):
         messages = [message for message in run_checks() if (message.id or "").startswith("wsgi_cors")]
-    assert [(message.id, message.msg.split(":")[0]) for message in messages] == [("wsgi_cors.W000", "CORS_PREFLIGHT_MAX_AGE=86400")]
+    assert [(message.id, message.msg.split(":")[0]) for message in messages] == [
+        ("wsgi_cors.W000", "CORS_PREFLIGHT_MAX_AGE=86400")
+    ]
 
 
 def test_a_view_policys_problems_are_reported(django_settings: Callable[..., Any], monkeypatch: pytest.MonkeyPatch) -> None:
@@ -81,7 +92,9 @@ def test_deploy_checks_flag_plain_http_origins_with_credentials(django_settings:
 
 def test_manage_py_check_fails_on_an_error(django_settings: Callable[..., Any]) -> None:
     with django_settings(CORS_ALLOWED_ORIGINS=[ORIGIN], CORS_ALLOW_CREDENTIALS="false"):
-        with pytest.raises(SystemCheckError, match=r"\(wsgi_cors\.django\.E003\) CORS_ALLOW_CREDENTIALS='false': must be True or False"):
+        with pytest.raises(
+            SystemCheckError, match=r"\(wsgi_cors\.django\.E003\) CORS_ALLOW_CREDENTIALS='false': must be True or False"
+        ):
             call_command("check", stdout=io.StringIO(), stderr=io.StringIO())
 
 

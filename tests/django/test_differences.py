@@ -34,7 +34,10 @@ def test_origin_regexes_match_the_whole_origin_not_a_prefix(django_settings: Cal
         assert send("sync", "GET", "/api/plain", Origin=lookalike)["Access-Control-Allow-Origin"] == lookalike
     with django_settings(**settings):
         assert "Access-Control-Allow-Origin" not in send("sync", "GET", "/api/plain", Origin=lookalike)
-        assert send("sync", "GET", "/api/plain", Origin="https://a.example.com")["Access-Control-Allow-Origin"] == "https://a.example.com"
+        assert (
+            send("sync", "GET", "/api/plain", Origin="https://a.example.com")["Access-Control-Allow-Origin"]
+            == "https://a.example.com"
+        )
 
 
 def test_all_origins_with_credentials_is_refused(django_settings: Callable[..., Any]) -> None:
@@ -82,17 +85,25 @@ def test_a_refused_preflight_is_a_403_without_cors_headers(django_settings: Call
 def test_an_unknown_cors_setting_is_an_error_not_ignored(django_settings: Callable[..., Any]) -> None:
     """A typo in a setting name leaves django-cors-headers with its default, silently."""
     with django_settings(CORS_ALLOWED_ORIGINS=[ORIGIN], CORS_ALLOW_CREDENTIAL=True):
-        with pytest.raises(ImproperlyConfigured, match=r"wsgi_cors\.django\.E001\] CORS_ALLOW_CREDENTIAL=True: unknown CORS setting. "
-                                                       r"Fix: did you mean CORS_ALLOW_CREDENTIALS\?"):
+        with pytest.raises(
+            ImproperlyConfigured,
+            match=r"wsgi_cors\.django\.E001\] CORS_ALLOW_CREDENTIAL=True: unknown CORS setting. "
+            r"Fix: did you mean CORS_ALLOW_CREDENTIALS\?",
+        ):
             build()
 
 
 def test_an_origin_that_is_a_regex_belongs_in_the_regexes(django_settings: Callable[..., Any]) -> None:
     with django_settings(CORS_ALLOWED_ORIGINS=[r"^https://.*\.example\.com$"]):
-        with pytest.raises(ImproperlyConfigured, match=r"E007\] CORS_ALLOWED_ORIGINS\[0\]=.*move it to CORS_ALLOWED_ORIGIN_REGEXES"):
+        with pytest.raises(
+            ImproperlyConfigured, match=r"E007\] CORS_ALLOWED_ORIGINS\[0\]=.*move it to CORS_ALLOWED_ORIGIN_REGEXES"
+        ):
             build()
 
 
 def test_a_regex_setting_may_hold_compiled_patterns(django_settings: Callable[..., Any]) -> None:
     with django_settings(CORS_ALLOWED_ORIGIN_REGEXES=[re.compile(r"https://(www\.)?example\.org")]):
-        assert send("sync", "GET", "/api/plain", Origin="https://www.example.org")["Access-Control-Allow-Origin"] == "https://www.example.org"
+        assert (
+            send("sync", "GET", "/api/plain", Origin="https://www.example.org")["Access-Control-Allow-Origin"]
+            == "https://www.example.org"
+        )

@@ -44,8 +44,11 @@ def test_a_csrf_403_carries_the_cors_headers(kind: str, django_settings: Callabl
     with django_settings(CORS_ALLOWED_ORIGINS=[ORIGIN], CORS_ALLOW_CREDENTIALS=True):
         response = send(kind, "POST", "/api/protected", enforce_csrf_checks=True, Origin=ORIGIN)
         assert response.status_code == 403
-        assert cors_headers(response) == {"access-control-allow-origin": ORIGIN, "access-control-allow-credentials": "true",
-                                          "vary": "Origin"}
+        assert cors_headers(response) == {
+            "access-control-allow-origin": ORIGIN,
+            "access-control-allow-credentials": "true",
+            "vary": "Origin",
+        }
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -75,13 +78,15 @@ def test_the_apps_own_cors_headers_are_replaced_and_vary_is_merged(kind: str, dj
 
 
 @pytest.mark.parametrize("kind", KINDS)
-def test_a_refused_request_is_logged_with_its_reason(kind: str, django_settings: Callable[..., Any],
-                                                      caplog: pytest.LogCaptureFixture) -> None:
+def test_a_refused_request_is_logged_with_its_reason(
+    kind: str, django_settings: Callable[..., Any], caplog: pytest.LogCaptureFixture
+) -> None:
     with django_settings(CORS_ALLOWED_ORIGINS=[ORIGIN]), caplog.at_level(logging.INFO, logger="wsgi_cors"):
         send(kind, "GET", "/api/plain", Origin=OTHER)
     assert [record.getMessage() for record in caplog.records if record.name == "wsgi_cors"] == [
         "CORS actual request rejected [origin-not-allowed]: origin 'https://evil.example' is not allowed by rule '/*' "
-        "(origin='https://evil.example' method='GET' path='/api/plain')"]
+        "(origin='https://evil.example' method='GET' path='/api/plain')"
+    ]
 
 
 def test_settings_changed_at_run_time_take_effect_on_the_next_request(django_settings: Callable[..., Any]) -> None:
@@ -96,6 +101,7 @@ def test_settings_changed_at_run_time_take_effect_on_the_next_request(django_set
 
 def test_the_middleware_is_async_capable_without_a_thread_hop() -> None:
     """Django's protocol: with an async get_response it is a coroutine function, awaiting the next layer directly."""
+
     async def get_response(request: HttpRequest) -> HttpResponse:
         return HttpResponse("async view")
 

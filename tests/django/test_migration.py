@@ -24,17 +24,33 @@ CORSHEADERS_PROJECT: dict[str, Any] = {
     "CORS_ALLOWED_ORIGIN_REGEXES": [r"^https://\w+\.example\.org$"],
     "CORS_URLS_REGEX": r"^/api/.*$",
     "CORS_ALLOW_METHODS": ("DELETE", "GET", "OPTIONS", "PATCH", "POST", "PUT", "POKE"),
-    "CORS_ALLOW_HEADERS": ("accept", "authorization", "content-type", "user-agent", "x-csrftoken", "x-requested-with",
-                           "my-custom-header"),
+    "CORS_ALLOW_HEADERS": (
+        "accept",
+        "authorization",
+        "content-type",
+        "user-agent",
+        "x-csrftoken",
+        "x-requested-with",
+        "my-custom-header",
+    ),
     "CORS_EXPOSE_HEADERS": ["X-Total-Count"],
     "CORS_PREFLIGHT_MAX_AGE": 600,
     "CORS_ALLOW_CREDENTIALS": True,
 }
 RENAMES = {"corsheaders": "wsgi_cors.django", "corsheaders.middleware.CorsMiddleware": "wsgi_cors.django.CorsMiddleware"}
-WSGI_CORS_PROJECT = {name: [RENAMES.get(entry, entry) for entry in value] if name in ("INSTALLED_APPS", "MIDDLEWARE") else value
-                     for name, value in CORSHEADERS_PROJECT.items()}
-ORIGINS = ["https://example.com", "https://sub.example.com", "http://localhost:8080", "https://a.example.org",
-           "https://evil.example", "https://example.com.evil.example", "null"]
+WSGI_CORS_PROJECT = {
+    name: [RENAMES.get(entry, entry) for entry in value] if name in ("INSTALLED_APPS", "MIDDLEWARE") else value
+    for name, value in CORSHEADERS_PROJECT.items()
+}
+ORIGINS = [
+    "https://example.com",
+    "https://sub.example.com",
+    "http://localhost:8080",
+    "https://a.example.org",
+    "https://evil.example",
+    "https://example.com.evil.example",
+    "null",
+]
 
 
 def test_only_two_entries_differ() -> None:
@@ -48,13 +64,30 @@ def conversation(kind: str) -> list[tuple[str, ...]]:
     outcomes: list[tuple[str, ...]] = []
     for origin in ORIGINS:
         response = send(kind, "GET", "/api/json", Origin=origin)
-        outcomes.append((origin, "GET", str(bool(check_response(origin=origin, credentials=True, status=response.status_code,
-                                                                   headers=list(response.items())))),
-                         response.get("Access-Control-Expose-Headers", "")))
+        outcomes.append(
+            (
+                origin,
+                "GET",
+                str(
+                    bool(
+                        check_response(
+                            origin=origin, credentials=True, status=response.status_code, headers=list(response.items())
+                        )
+                    )
+                ),
+                response.get("Access-Control-Expose-Headers", ""),
+            )
+        )
         for method, asked in (("PUT", ["my-custom-header"]), ("POKE", ["content-type"]), ("PUT", ["x-not-allowed"])):
             answer = preflight(kind, "/api/json", origin, method, ",".join(asked))
-            granted = check_preflight(origin=origin, method=method, request_headers=asked, credentials=True,
-                                      status=answer.status_code, headers=list(answer.items()))
+            granted = check_preflight(
+                origin=origin,
+                method=method,
+                request_headers=asked,
+                credentials=True,
+                status=answer.status_code,
+                headers=list(answer.items()),
+            )
             outcomes.append((origin, method, ",".join(asked), str(bool(granted))))
         page = send(kind, "GET", "/page", Origin=origin)
         outcomes.append((origin, "page", str("Access-Control-Allow-Origin" in page)))
@@ -62,7 +95,9 @@ def conversation(kind: str) -> list[tuple[str, ...]]:
 
 
 @pytest.mark.parametrize("kind", ["sync", "async"])
-def test_the_renamed_project_grants_exactly_what_django_cors_headers_granted(kind: str, django_settings: Callable[..., Any]) -> None:
+def test_the_renamed_project_grants_exactly_what_django_cors_headers_granted(
+    kind: str, django_settings: Callable[..., Any]
+) -> None:
     with django_settings(**CORSHEADERS_PROJECT):
         before = conversation(kind)
     with django_settings(**WSGI_CORS_PROJECT):

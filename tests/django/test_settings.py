@@ -33,7 +33,9 @@ def test_default_allows_no_origin(kind: str, django_settings: Callable[..., Any]
 def test_cors_allowed_origins_reflects_a_listed_origin(kind: str, django_settings: Callable[..., Any]) -> None:
     with django_settings(CORS_ALLOWED_ORIGINS=[ORIGIN]):
         assert cors_headers(send(kind, "GET", "/api/plain", Origin=ORIGIN)) == {
-            "access-control-allow-origin": ORIGIN, "vary": "Origin"}
+            "access-control-allow-origin": ORIGIN,
+            "vary": "Origin",
+        }
         assert cors_headers(send(kind, "GET", "/api/plain", Origin=OTHER)) == {"vary": "Origin"}
 
 
@@ -57,19 +59,31 @@ def test_the_new_name_wins_over_the_older_one_with_a_warning(kind: str, django_s
 
 def test_cors_allowed_origin_regexes_match_an_origin(kind: str, django_settings: Callable[..., Any]) -> None:
     with django_settings(CORS_ALLOWED_ORIGIN_REGEXES=[r"^https://\w+\.example\.com$", re.compile(r"https://api\.example\.org")]):
-        assert send(kind, "GET", "/api/plain", Origin="https://sub.example.com")["Access-Control-Allow-Origin"] == "https://sub.example.com"
-        assert send(kind, "GET", "/api/plain", Origin="https://api.example.org")["Access-Control-Allow-Origin"] == "https://api.example.org"
+        assert (
+            send(kind, "GET", "/api/plain", Origin="https://sub.example.com")["Access-Control-Allow-Origin"]
+            == "https://sub.example.com"
+        )
+        assert (
+            send(kind, "GET", "/api/plain", Origin="https://api.example.org")["Access-Control-Allow-Origin"]
+            == "https://api.example.org"
+        )
         assert "Access-Control-Allow-Origin" not in send(kind, "GET", "/api/plain", Origin="https://example.net")
 
 
 def test_cors_origin_regex_whitelist_is_the_older_name(kind: str, django_settings: Callable[..., Any]) -> None:
     with django_settings(CORS_ORIGIN_REGEX_WHITELIST=[r"^https://\w+\.example\.com$"]):
-        assert send(kind, "GET", "/api/plain", Origin="https://sub.example.com")["Access-Control-Allow-Origin"] == "https://sub.example.com"
+        assert (
+            send(kind, "GET", "/api/plain", Origin="https://sub.example.com")["Access-Control-Allow-Origin"]
+            == "https://sub.example.com"
+        )
 
 
 def test_cors_allow_all_origins_answers_a_wildcard(kind: str, django_settings: Callable[..., Any]) -> None:
     with django_settings(CORS_ALLOW_ALL_ORIGINS=True):
-        assert cors_headers(send(kind, "GET", "/api/plain", Origin=OTHER)) == {"access-control-allow-origin": "*", "vary": "Origin"}
+        assert cors_headers(send(kind, "GET", "/api/plain", Origin=OTHER)) == {
+            "access-control-allow-origin": "*",
+            "vary": "Origin",
+        }
 
 
 def test_cors_origin_allow_all_is_the_older_name(kind: str, django_settings: Callable[..., Any]) -> None:
@@ -82,7 +96,9 @@ def test_cors_urls_regex_limits_the_covered_paths(kind: str, django_settings: Ca
     with django_settings(CORS_ALLOWED_ORIGINS=[ORIGIN], CORS_URLS_REGEX=r"^/api/"):
         assert send(kind, "GET", "/api/plain", Origin=ORIGIN)["Access-Control-Allow-Origin"] == ORIGIN
         assert cors_headers(send(kind, "GET", "/page", Origin=ORIGIN)) == {}
-        assert preflight(kind, "/page", ORIGIN).status_code != 200 or "Access-Control-Allow-Origin" not in preflight(kind, "/page", ORIGIN)
+        assert preflight(kind, "/page", ORIGIN).status_code != 200 or "Access-Control-Allow-Origin" not in preflight(
+            kind, "/page", ORIGIN
+        )
 
 
 def test_cors_allow_methods_is_what_a_preflight_may_ask_for(kind: str, django_settings: Callable[..., Any]) -> None:
@@ -95,7 +111,10 @@ def test_cors_allow_methods_is_what_a_preflight_may_ask_for(kind: str, django_se
 
 def test_cors_allow_methods_default_is_django_cors_headers(kind: str, django_settings: Callable[..., Any]) -> None:
     with django_settings(CORS_ALLOWED_ORIGINS=[ORIGIN]):
-        assert preflight(kind, "/api/plain", ORIGIN, "PATCH")["Access-Control-Allow-Methods"] == "DELETE, GET, OPTIONS, PATCH, POST, PUT"
+        assert (
+            preflight(kind, "/api/plain", ORIGIN, "PATCH")["Access-Control-Allow-Methods"]
+            == "DELETE, GET, OPTIONS, PATCH, POST, PUT"
+        )
 
 
 def test_cors_allow_headers_default_admits_its_six_headers(kind: str, django_settings: Callable[..., Any]) -> None:
@@ -130,7 +149,10 @@ def test_cors_preflight_max_age_zero_sends_no_header(kind: str, django_settings:
 def test_cors_allow_credentials(kind: str, django_settings: Callable[..., Any]) -> None:
     with django_settings(CORS_ALLOWED_ORIGINS=[ORIGIN], CORS_ALLOW_CREDENTIALS=True):
         assert cors_headers(send(kind, "GET", "/api/plain", Origin=ORIGIN)) == {
-            "access-control-allow-origin": ORIGIN, "access-control-allow-credentials": "true", "vary": "Origin"}
+            "access-control-allow-origin": ORIGIN,
+            "access-control-allow-credentials": "true",
+            "vary": "Origin",
+        }
         assert preflight(kind, "/api/plain", ORIGIN)["Access-Control-Allow-Credentials"] == "true"
 
 
@@ -142,13 +164,20 @@ def test_cors_allow_private_network(kind: str, django_settings: Callable[..., An
 
 
 def test_the_native_setting_takes_every_option_with_resources(kind: str, django_settings: Callable[..., Any]) -> None:
-    with django_settings(WSGI_CORS={
-            "origins": [ORIGIN], "max_age": 60,
-            "resources": {r"/api/json": {"origins": [OTHER], "supports_credentials": True}, r"/api/*": {}}}):
+    with django_settings(
+        WSGI_CORS={
+            "origins": [ORIGIN],
+            "max_age": 60,
+            "resources": {r"/api/json": {"origins": [OTHER], "supports_credentials": True}, r"/api/*": {}},
+        }
+    ):
         assert send(kind, "GET", "/api/plain", Origin=ORIGIN)["Access-Control-Allow-Origin"] == ORIGIN
         assert "Access-Control-Allow-Origin" not in send(kind, "GET", "/api/plain", Origin=OTHER)
         assert cors_headers(send(kind, "GET", "/api/json", Origin=OTHER)) == {
-            "access-control-allow-origin": OTHER, "access-control-allow-credentials": "true", "vary": "Origin"}
+            "access-control-allow-origin": OTHER,
+            "access-control-allow-credentials": "true",
+            "vary": "Origin",
+        }
         assert cors_headers(send(kind, "GET", "/page", Origin=ORIGIN)) == {}
         assert preflight(kind, "/api/plain", ORIGIN)["Access-Control-Max-Age"] == "60"
 

@@ -18,7 +18,10 @@ WRITER = "https://writer.example"
 def test_a_function_views_policy_replaces_the_settings(kind: str, django_settings: Callable[..., Any]) -> None:
     with django_settings(CORS_ALLOWED_ORIGINS=[ORIGIN], CORS_URLS_REGEX=r"^/api/"):
         assert cors_headers(send(kind, "GET", "/partner", Origin=PARTNER)) == {
-            "access-control-allow-origin": PARTNER, "access-control-allow-credentials": "true", "vary": "Origin"}
+            "access-control-allow-origin": PARTNER,
+            "access-control-allow-credentials": "true",
+            "vary": "Origin",
+        }
         assert "Access-Control-Allow-Origin" not in send(kind, "GET", "/partner", Origin=ORIGIN)
         assert "Access-Control-Allow-Origin" not in send(kind, "GET", "/api/plain", Origin=PARTNER)
 
@@ -56,8 +59,9 @@ def test_a_policy_on_one_method_only(kind: str, django_settings: Callable[..., A
 
 
 @pytest.mark.parametrize("spelling", ["/partner/", "//partner", "/./partner", "/Partner"])
-def test_a_path_the_router_does_not_give_to_the_view_does_not_get_its_policy(kind: str, spelling: str,
-                                                                            django_settings: Callable[..., Any]) -> None:
+def test_a_path_the_router_does_not_give_to_the_view_does_not_get_its_policy(
+    kind: str, spelling: str, django_settings: Callable[..., Any]
+) -> None:
     """Django's resolver decides which view runs, so it decides which policy applies: no spelling gets the view's policy."""
     with django_settings(CORS_ALLOWED_ORIGINS=[ORIGIN]):
         response = send(kind, "GET", spelling, Origin=PARTNER)
@@ -73,13 +77,20 @@ def test_the_resolver_decides_an_unlisted_origin_with_the_request(kind: str, dja
         return origin.endswith(".customer.example")
 
     with django_settings(CORS_ALLOWED_ORIGINS=[ORIGIN], WSGI_CORS_ORIGIN_RESOLVER=from_database):
-        assert send(kind, "GET", "/api/plain", Origin="https://a.customer.example")["Access-Control-Allow-Origin"] == "https://a.customer.example"
+        assert (
+            send(kind, "GET", "/api/plain", Origin="https://a.customer.example")["Access-Control-Allow-Origin"]
+            == "https://a.customer.example"
+        )
         assert "Access-Control-Allow-Origin" not in send(kind, "GET", "/api/plain", Origin=OTHER)
         assert send(kind, "GET", "/api/plain", Origin=ORIGIN)["Access-Control-Allow-Origin"] == ORIGIN  # listed: not asked
         assert preflight(kind, "/api/plain", "https://b.customer.example").status_code == 200
         send(kind, "GET", "/api/plain", Origin="https://bad origin\r\n")  # malformed: refused before the resolver
         send(kind, "GET", "/api/plain", Origin="null")
-    assert calls == [("/api/plain", "https://a.customer.example"), ("/api/plain", OTHER), ("/api/plain", "https://b.customer.example")]
+    assert calls == [
+        ("/api/plain", "https://a.customer.example"),
+        ("/api/plain", OTHER),
+        ("/api/plain", "https://b.customer.example"),
+    ]
 
 
 def test_a_failing_resolver_refuses_the_origin(kind: str, django_settings: Callable[..., Any]) -> None:

@@ -1,4 +1,4 @@
-'''Every Flask-CORS usage example of the seed documents (../shared/seeds/), as the seed writes it.
+"""Every Flask-CORS usage example of the seed documents (../shared/seeds/), as the seed writes it.
 
 Each entry is the example's source, indentation restored, with its ``flask_cors`` import exactly as
 the seed has it; :func:`build` runs it as Flask-CORS 6 or, with only that import changed, as
@@ -10,7 +10,7 @@ is not a dependency of this project. The seeds' ``if __name__ == "__main__": app
 left out (the tests serve the apps themselves). Seeds that configure ``app`` without defining a view
 (001, 003's variants) get an ``/api/data``-style view to be called; the Flask-CORS quickstart (002)
 uses ``cross_origin`` with the two import lines of its "Imports" section.
-'''
+"""
 
 from __future__ import annotations
 
@@ -29,17 +29,21 @@ SEED_004 = "004_88d4b79f95a21613.txt"
 
 def login_required(view: Callable[..., Any]) -> Callable[..., Any]:
     """Flask-Login's login_required for an anonymous user: 401 (LoginManager without a login_view)."""
+
     @functools.wraps(view)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         if request.cookies.get("session") != "logged-in":
             abort(401)
         return view(*args, **kwargs)
+
     return wrapper
 
 
 # name -> (seed file, source)
 SEEDS: dict[str, tuple[str, str]] = {
-    "single-origin": (SEED_000, '''
+    "single-origin": (
+        SEED_000,
+        """
 from flask import Flask
 from flask_cors import CORS
 app = Flask(__name__)
@@ -47,8 +51,11 @@ CORS(app, origins=["https://example.com"])
 @app.route("/api/data")
 def get_data():
     return {"message": "CORS enabled"}
-'''),
-    "multiple-origins": (SEED_000, '''
+""",
+    ),
+    "multiple-origins": (
+        SEED_000,
+        """
 from flask import Flask
 from flask_cors import CORS
 app = Flask(__name__)
@@ -61,8 +68,11 @@ cors = CORS(app, origins=[
 @app.route("/api/data")
 def get_data():
     return {"message": "CORS enabled"}
-'''),
-    "credentials": (SEED_000, '''
+""",
+    ),
+    "credentials": (
+        SEED_000,
+        """
 from flask import Flask
 from flask_cors import CORS
 app = Flask(__name__)
@@ -75,8 +85,11 @@ supports_credentials=True
 @app.route("/api/secure")
 def secure_endpoint():
     return {"message": "Authenticated request"}
-'''),
-    "specific-routes": (SEED_000, '''
+""",
+    ),
+    "specific-routes": (
+        SEED_000,
+        """
 from flask import Flask
 from flask_cors import CORS, cross_origin
 app = Flask(__name__)
@@ -97,8 +110,11 @@ def private_api():
 @app.route("/internal")
 def internal_api():
     return {"message": "Internal only"}
-'''),
-    "all-options": (SEED_000, '''
+""",
+    ),
+    "all-options": (
+        SEED_000,
+        """
 from flask import Flask
 from flask_cors import CORS
 app = Flask(__name__)
@@ -114,8 +130,11 @@ CORS(app, resources={r"/api/*": cors_config})
 @app.route("/api/data")
 def get_data():
     return {"message": "CORS enabled with custom config"}
-'''),
-    "origin-callable": (SEED_000, '''
+""",
+    ),
+    "origin-callable": (
+        SEED_000,
+        '''
 from flask import Flask, request
 from flask_cors import CORS
 app = Flask(__name__)
@@ -134,8 +153,11 @@ supports_credentials=True
 @app.route("/api/data")
 def get_data():
     return {"message": "CORS with dynamic validation"}
-'''),
-    "basic": (SEED_001, '''
+''',
+    ),
+    "basic": (
+        SEED_001,
+        """
 from flask import Flask
 from flask_cors import CORS
 app = Flask(__name__)
@@ -143,8 +165,11 @@ CORS(app)
 @app.route("/api/data")
 def get_data():
     return {"message": "data"}
-'''),
-    "blockedbycors": (SEED_001, '''
+""",
+    ),
+    "blockedbycors": (
+        SEED_001,
+        """
 from flask import Flask
 from flask_cors import CORS
 app = Flask(__name__)
@@ -159,8 +184,11 @@ CORS(app,
 @app.route("/api/data", methods=["GET", "POST", "PUT"])
 def get_data():
     return {"message": "data"}
-'''),
-    "quickstart": (SEED_002, '''
+""",
+    ),
+    "quickstart": (
+        SEED_002,
+        """
 from flask import Flask
 from flask_cors import CORS
 from flask_cors import cross_origin
@@ -175,8 +203,11 @@ def hello_world():
 @cross_origin(origins="http://localhost:3000", methods=["GET", "POST"], supports_credentials=True)
 def get_data():
     return {"message": "Data from API!"}
-'''),
-    "resources-localhost": (SEED_003, '''
+""",
+    ),
+    "resources-localhost": (
+        SEED_003,
+        """
 from flask import Flask, jsonify
 from flask_cors import CORS
 
@@ -186,8 +217,11 @@ CORS(app, resources={r"/api/*": {"origins": "http://localhost:3000"}})
 @app.route("/api/data")
 def get_data():
     return jsonify({"message": "Hello from Flask!"})
-'''),
-    "resources-public": (SEED_003, '''
+""",
+    ),
+    "resources-public": (
+        SEED_003,
+        """
 from flask import Flask
 from flask_cors import CORS
 app = Flask(__name__)
@@ -198,8 +232,11 @@ def public_data():
 @app.route("/api/data")
 def get_data():
     return {"data": "private"}
-'''),
-    "resources-origin-list": (SEED_003, '''
+""",
+    ),
+    "resources-origin-list": (
+        SEED_003,
+        """
 from flask import Flask
 from flask_cors import CORS
 app = Flask(__name__)
@@ -207,8 +244,11 @@ CORS(app, resources={r"/api/*": {"origins": ["http://localhost:3000", "https://y
 @app.route("/api/data")
 def get_data():
     return {"data": "api"}
-'''),
-    "resources-expose": (SEED_003, '''
+""",
+    ),
+    "resources-expose": (
+        SEED_003,
+        """
 from flask import Flask
 from flask_cors import CORS
 app = Flask(__name__)
@@ -216,8 +256,11 @@ CORS(app, resources={r"/api/*": {"origins": "*", "expose_headers": "X-Total-Coun
 @app.route("/api/items")
 def items():
     return {"items": []}, 200, {"X-Total-Count": "0"}
-'''),
-    "allow-credentials-misnamed": (SEED_003, '''
+""",
+    ),
+    "allow-credentials-misnamed": (
+        SEED_003,
+        """
 from flask import Flask
 from flask_cors import CORS
 app = Flask(__name__)
@@ -225,8 +268,11 @@ CORS(app, resources={r"/api/*": {"origins": "http://localhost:3000", "allow_cred
 @app.route("/api/data")
 def get_data():
     return {"data": "api"}
-'''),
-    "decorator-defaults": (SEED_004, '''
+""",
+    ),
+    "decorator-defaults": (
+        SEED_004,
+        """
 from flask import Flask
 from flask_cors import cross_origin
 app = Flask(__name__)
@@ -238,8 +284,11 @@ def get_data():
 @cross_origin(origins="*") # Explicit wildcard
 def public_endpoint():
     return {"data": "public information"}
-'''),
-    "decorator-origin-lists": (SEED_004, '''
+""",
+    ),
+    "decorator-origin-lists": (
+        SEED_004,
+        """
 from flask import Flask
 from flask_cors import cross_origin
 app = Flask(__name__)
@@ -251,8 +300,11 @@ def secure_endpoint():
 @cross_origin(origins=["http://localhost:3000", "http://localhost:8080"])
 def development_endpoint():
     return {"data": "development data"}
-'''),
-    "decorator-regex": (SEED_004, r'''
+""",
+    ),
+    "decorator-regex": (
+        SEED_004,
+        r"""
 import re
 from flask import Flask
 from flask_cors import cross_origin
@@ -268,8 +320,11 @@ re.compile(r"https://app\d+\.example\.com"),
 ])
 def pattern_endpoint():
     return {"data": "pattern matched"}
-'''),
-    "decorator-methods": (SEED_004, '''
+""",
+    ),
+    "decorator-methods": (
+        SEED_004,
+        """
 from flask import Flask, request
 from flask_cors import cross_origin
 app = Flask(__name__)
@@ -284,8 +339,11 @@ def users_endpoint():
         return {"users": []}
     elif request.method == "POST":
         return {"created": True}
-'''),
-    "decorator-auth": (SEED_004, '''
+""",
+    ),
+    "decorator-auth": (
+        SEED_004,
+        """
 from flask import Flask
 from flask_cors import cross_origin
 app = Flask(__name__)
@@ -306,8 +364,11 @@ methods=["POST"]
 )
 def login():
     return {"token": "auth-token"}
-'''),
-    "decorator-upload": (SEED_004, '''
+""",
+    ),
+    "decorator-upload": (
+        SEED_004,
+        """
 from flask import Flask
 from flask_cors import cross_origin
 app = Flask(__name__)
@@ -320,8 +381,11 @@ methods=["POST", "OPTIONS"]
 )
 def file_upload():
     return {"upload_id": "12345", "status": "processing"}
-'''),
-    "decorator-max-age": (SEED_004, '''
+""",
+    ),
+    "decorator-max-age": (
+        SEED_004,
+        """
 from datetime import timedelta
 from flask import Flask
 from flask_cors import cross_origin
@@ -343,8 +407,11 @@ allow_headers=["Content-Type", "Authorization"]
 )
 def frequent_endpoint():
     return {"data": "frequently accessed"}
-'''),
-    "decorator-custom-options": (SEED_004, '''
+""",
+    ),
+    "decorator-custom-options": (
+        SEED_004,
+        """
 from flask import Flask, jsonify, request
 from flask_cors import cross_origin
 app = Flask(__name__)
@@ -361,8 +428,11 @@ def custom_options_endpoint():
         return {"data": "get response"}
     elif request.method == "POST":
         return {"data": "post response"}
-'''),
-    "decorator-complex": (SEED_004, '''
+""",
+    ),
+    "decorator-complex": (
+        SEED_004,
+        """
 from flask import Flask
 from flask_cors import cross_origin
 app = Flask(__name__)
@@ -388,8 +458,11 @@ vary_header=True
 )
 def complex_endpoint():
     return {"data": "complex CORS configuration"}
-'''),
-    "decorator-login": (SEED_004, '''
+""",
+    ),
+    "decorator-login": (
+        SEED_004,
+        """
 from flask import Flask
 from tests.flask.seed_apps import login_required
 from flask_cors import cross_origin
@@ -402,8 +475,11 @@ supports_credentials=True
 @login_required
 def protected_endpoint():
     return {"data": "protected resource"}
-'''),
-    "flask-restful": (SEED_004, '''
+""",
+    ),
+    "flask-restful": (
+        SEED_004,
+        """
 from flask import Flask
 from flask_restful import Api, Resource
 from flask_cors import cross_origin
@@ -421,7 +497,8 @@ class UserResource(Resource):
     def post(self):
         return {"created": True}
 api.add_resource(UserResource, "/api/users/<int:user_id>")
-'''),
+""",
+    ),
 }
 
 

@@ -153,8 +153,13 @@ def test_preflights_are_answered_before_a_login_hook_and_errors_carry_cors_heade
     ours = hooked_app(CORS, cross_origin).test_client()
     theirs = hooked_app(flask_cors.CORS, flask_cors.cross_origin).test_client()
     # Flask-CORS: the hook answers the preflight 401, and the browser blocks the PUT (README row 7).
-    assert not check_preflight(origin=WRITER, method="PUT", request_headers=["content-type"], credentials=True,
-                               response=preflight(theirs, "/api/me", WRITER, "PUT", ("content-type",)))
+    assert not check_preflight(
+        origin=WRITER,
+        method="PUT",
+        request_headers=["content-type"],
+        credentials=True,
+        response=preflight(theirs, "/api/me", WRITER, "PUT", ("content-type",)),
+    )
     answered = preflight(ours, "/api/me", WRITER, "PUT", ("content-type",))
     assert check_preflight(origin=WRITER, method="PUT", request_headers=["content-type"], credentials=True, response=answered)
     # The hook's 401 carries the view's grant: the page can read it and send the user to log in.
@@ -289,7 +294,11 @@ def configured_app(cors: Any, config: dict[str, Any], init: dict[str, Any], cons
 
 PRECEDENCE = [
     ({"CORS_ORIGINS": [READER]}, {}, {}),
-    ({"CORS_ORIGINS": [READER], "CORS_SUPPORTS_CREDENTIALS": True, "CORS_MAX_AGE": 600, "CORS_EXPOSE_HEADERS": ["X-Total"]}, {}, {}),
+    (
+        {"CORS_ORIGINS": [READER], "CORS_SUPPORTS_CREDENTIALS": True, "CORS_MAX_AGE": 600, "CORS_EXPOSE_HEADERS": ["X-Total"]},
+        {},
+        {},
+    ),
     ({"CORS_ORIGINS": [READER]}, {}, {"origins": [WRITER]}),
     ({"CORS_ORIGINS": [READER]}, {"origins": [OTHER]}, {"origins": [WRITER]}),
     ({"CORS_ORIGINS": [READER], "CORS_RESOURCES": {r"/api/*": {"origins": [WRITER]}}}, {}, {}),
@@ -306,12 +315,22 @@ def test_app_config_keyword_and_resource_precedence_is_flask_corss(config: Any, 
     ours = configured_app(CORS, config, init, constructor).test_client()
     theirs = configured_app(flask_cors.CORS, config, init, constructor).test_client()
     for origin in (READER, WRITER, OTHER):
-        ours_get, theirs_get = ours.get("/api/data", headers={"Origin": origin}), theirs.get("/api/data", headers={"Origin": origin})
+        ours_get, theirs_get = (
+            ours.get("/api/data", headers={"Origin": origin}),
+            theirs.get("/api/data", headers={"Origin": origin}),
+        )
         assert grant(ours_get) == grant(theirs_get), (origin, config, init, constructor)
         assert ours_get.headers.get("Access-Control-Expose-Headers") == theirs_get.headers.get("Access-Control-Expose-Headers")
         # A preflight is compared as the browser judges it (a refusal is a 403 here, headers without Allow-Methods there).
-        judged = [check_preflight(origin=origin, method="PUT", request_headers=["x-api"], response=preflight(client, "/api/data", origin, "PUT", ("x-api",)))
-                  for client in (ours, theirs)]
+        judged = [
+            check_preflight(
+                origin=origin,
+                method="PUT",
+                request_headers=["x-api"],
+                response=preflight(client, "/api/data", origin, "PUT", ("x-api",)),
+            )
+            for client in (ours, theirs)
+        ]
         assert (judged[0].ok, judged[0].max_age) == (judged[1].ok, judged[1].max_age), (origin, judged)
     assert grant(ours.get("/api/data")) == grant(theirs.get("/api/data"))  # always_send, no Origin
 

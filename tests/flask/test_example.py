@@ -10,8 +10,12 @@ def test_the_example_grants_each_view_its_own_policy() -> None:
     client = app.test_client()
     listed = client.get("/api/items", headers={"Origin": APP})
     assert check_response(origin=APP, response=listed).exposed_headers >= {"x-total-count"}
-    put = client.options("/api/items/1", headers=preflight_headers(origin=ADMIN, method="PUT", request_headers=["content-type", "authorization"]))
-    verdict = check_preflight(origin=ADMIN, method="PUT", request_headers=["content-type", "authorization"], credentials=True, response=put)
+    put = client.options(
+        "/api/items/1", headers=preflight_headers(origin=ADMIN, method="PUT", request_headers=["content-type", "authorization"])
+    )
+    verdict = check_preflight(
+        origin=ADMIN, method="PUT", request_headers=["content-type", "authorization"], credentials=True, response=put
+    )
     assert verdict.ok and verdict.max_age == 600
     assert client.options("/api/items/1", headers=preflight_headers(origin=APP, method="PUT")).status_code == 403
     assert check_response(origin=APP, response=client.get("/api/items/1", headers={"Origin": APP}))

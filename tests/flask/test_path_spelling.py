@@ -31,11 +31,15 @@ APP_POLICY = CORSPolicy(resources=RESOURCES)
 # Decorated views: view name -> (method -> the policy its handler carries).
 VIEW_OPTIONS: dict[str, dict[str, dict[str, Any]]] = {
     "public": {"GET": {"origins": [ATTACKER]}, "PUT": {"origins": [ATTACKER]}},  # narrower than the /public/ rule's "*"
-    "admin_users": {"GET": {"origins": [PARTNER], "supports_credentials": True},  # per method: GET for the partner,
-                    "PUT": {"origins": [SITE], "supports_credentials": True}},  # PUT for the site itself
+    "admin_users": {
+        "GET": {"origins": [PARTNER], "supports_credentials": True},  # per method: GET for the partner,
+        "PUT": {"origins": [SITE], "supports_credentials": True},
+    },  # PUT for the site itself
     "api_items": {"GET": {"origins": [SITE]}, "PUT": {"origins": [SITE]}},
 }
-VIEW_POLICIES = {view: {method: CORSPolicy(**options) for method, options in methods.items()} for view, methods in VIEW_OPTIONS.items()}
+VIEW_POLICIES = {
+    view: {method: CORSPolicy(**options) for method, options in methods.items()} for view, methods in VIEW_OPTIONS.items()
+}
 
 
 def _answer(view: str) -> Response:
@@ -55,6 +59,7 @@ def door_app() -> Any:
             app.add_url_rule(rule, view + rule, lambda **_: _answer(view))
             return
         if view == "admin_users":  # per-method handlers
+
             class AdminUsers(MethodView):
                 @cross_origin(**options["GET"])
                 def get(self) -> Response:
@@ -69,10 +74,19 @@ def door_app() -> Any:
         decorated = cross_origin(**options["GET"])(lambda **_: _answer(view))
         app.add_url_rule(rule, view + rule, decorated, methods=["GET", "PUT"])
 
-    for rule, view in [("/public/", "public_root"), ("/public/<path:rest>", "public"), ("/admin/", "admin_root"),
-                       ("/admin/users", "admin_users"), ("/admin/<x>", "admin_x"), ("/admin/<path:rest>", "admin_any"),
-                       ("/api/", "api_root"), ("/api/items", "api_items"), ("/api/<path:rest>", "api_any"), ("/", "home"),
-                       ("/<path:rest>", "fallback")]:
+    for rule, view in [
+        ("/public/", "public_root"),
+        ("/public/<path:rest>", "public"),
+        ("/admin/", "admin_root"),
+        ("/admin/users", "admin_users"),
+        ("/admin/<x>", "admin_x"),
+        ("/admin/<path:rest>", "admin_any"),
+        ("/api/", "api_root"),
+        ("/api/items", "api_items"),
+        ("/api/<path:rest>", "api_any"),
+        ("/", "home"),
+        ("/<path:rest>", "fallback"),
+    ]:
         add(rule, view)
     return app
 

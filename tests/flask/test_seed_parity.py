@@ -50,9 +50,12 @@ def observe(app: Any, probe: Probe) -> str:
     max_age: Optional[int] = None
     if needs_preflight(probe.method, list(probe.headers)):
         names = cors_unsafe_request_header_names(list(probe.headers))
-        preflight = client.options(probe.path, headers=preflight_headers(origin=probe.origin, method=probe.method, request_headers=names))
-        verdict = check_preflight(origin=probe.origin, method=probe.method, request_headers=names, credentials=probe.credentials,
-                                  response=preflight)
+        preflight = client.options(
+            probe.path, headers=preflight_headers(origin=probe.origin, method=probe.method, request_headers=names)
+        )
+        verdict = check_preflight(
+            origin=probe.origin, method=probe.method, request_headers=names, credentials=probe.credentials, response=preflight
+        )
         if not verdict.ok:
             return "preflight blocked"
         max_age = verdict.max_age
@@ -93,16 +96,28 @@ PROBED: dict[str, tuple[list[str], list[str]]] = {
     "allow-credentials-misnamed": (["/api/data"], ["http://localhost:3000"]),
     "decorator-defaults": (["/api/data", "/api/public"], ["https://site.example"]),
     "decorator-origin-lists": (["/api/secure", "/api/development"], ["https://trusted-site.com", "http://localhost:8080"]),
-    "decorator-regex": (["/api/subdomains", "/api/pattern"],
-                        ["https://a.example.com", "https://app7.example.com", "https://main.example.com",
-                         "https://a.example.com.evil.net", "https://app7.example.com.evil.net"]),
+    "decorator-regex": (
+        ["/api/subdomains", "/api/pattern"],
+        [
+            "https://a.example.com",
+            "https://app7.example.com",
+            "https://main.example.com",
+            "https://a.example.com.evil.net",
+            "https://app7.example.com.evil.net",
+        ],
+    ),
     "decorator-methods": (["/api/users"], ["https://frontend.example.com"]),
     "decorator-auth": (["/api/auth/profile", "/api/auth/login"], ["https://app.example.com"]),
     "decorator-upload": (["/api/upload"], ["https://uploader.example.com"]),
-    "decorator-max-age": (["/api/heavy-operation", "/api/frequent-calls"], ["https://client.example.com", "https://dashboard.example.com"]),
+    "decorator-max-age": (
+        ["/api/heavy-operation", "/api/frequent-calls"],
+        ["https://client.example.com", "https://dashboard.example.com"],
+    ),
     "decorator-custom-options": (["/api/custom-options"], ["https://custom.example.com"]),
-    "decorator-complex": (["/api/complex"], ["https://prod.example.com", "https://x.dev.example.com", "http://localhost:3000",
-                                             "https://x.dev.example.com.evil.net"]),
+    "decorator-complex": (
+        ["/api/complex"],
+        ["https://prod.example.com", "https://x.dev.example.com", "http://localhost:3000", "https://x.dev.example.com.evil.net"],
+    ),
     "decorator-login": (["/api/protected"], ["https://app.example.com"]),
     "flask-restful": (["/api/users/7"], ["https://api-client.example.com", "https://admin.example.com"]),
 }
@@ -128,14 +143,17 @@ def documented(seed: str, probe: Probe) -> Optional[tuple[str, str]]:
         # Row 2: origins may be a callable. Flask-CORS compares str(callable) with the Origin, so nothing ever matches.
         return "#2 origins may be a callable", (
             ("preflight ok max-age=5; " if preflighted else "")
-            + f"readable {200 if probe.method == 'GET' else 405} exposing content-length,content-type")
+            + f"readable {200 if probe.method == 'GET' else 405} exposing content-length,content-type"
+        )
     return None
 
 
 def probes(seed: str) -> list[Probe]:
     paths, origins = PROBED[seed]
-    found = [Probe(path, origin, method, headers, credentials)
-             for path, origin, (method, headers, credentials) in itertools.product(paths, [*origins, EVIL], REQUESTS)]
+    found = [
+        Probe(path, origin, method, headers, credentials)
+        for path, origin, (method, headers, credentials) in itertools.product(paths, [*origins, EVIL], REQUESTS)
+    ]
     if seed == "decorator-login":
         found += [probe._replace(cookie=True) for probe in found]
     return found

@@ -29,12 +29,29 @@ with warnings.catch_warnings():  # the third policy lists 'null' with credential
     warnings.simplefilter("ignore")
     POLICIES = [
         CORSPolicy(),
-        CORSPolicy(origins="*", send_wildcard=True, methods="*", allow_headers="*"),  # private network for every website is refused
-        CORSPolicy(origins=["https://app.example.com", "https://*.example.com", "http://localhost:*", "null",
-                            r"https://(a|b)\.example\.org"], supports_credentials=True,
-                   allow_headers=["x-api-key", r"x-custom-.*"], expose_headers=["X-Total"], max_age=600, allow_private_network=True),
-        CORSPolicy(resources={r"/api/.*": {"origins": ["https://app.example.com"], "supports_credentials": True},
-                              "/exact": {"origins": "*", "methods": "*"}}),
+        CORSPolicy(
+            origins="*", send_wildcard=True, methods="*", allow_headers="*"
+        ),  # private network for every website is refused
+        CORSPolicy(
+            origins=[
+                "https://app.example.com",
+                "https://*.example.com",
+                "http://localhost:*",
+                "null",
+                r"https://(a|b)\.example\.org",
+            ],
+            supports_credentials=True,
+            allow_headers=["x-api-key", r"x-custom-.*"],
+            expose_headers=["X-Total"],
+            max_age=600,
+            allow_private_network=True,
+        ),
+        CORSPolicy(
+            resources={
+                r"/api/.*": {"origins": ["https://app.example.com"], "supports_credentials": True},
+                "/exact": {"origins": "*", "methods": "*"},
+            }
+        ),
     ]
 
 

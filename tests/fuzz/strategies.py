@@ -33,8 +33,31 @@ def fuzz_settings(examples: int, *, with_fixtures: bool = False) -> settings:
 
 # --- Pieces -------------------------------------------------------------------------------------
 
-HOSTILE_PIECES = ["\r\n", "\n", "\r", "\x00", "\x0b", "\x7f", "\xe9", "\u20ac", "\udcff", " ", "\t", ",", ";", "*", "%0d%0a",
-                  "Set-Cookie: a=b", "/", "?", "#", "@", ":", "[", "]"]
+HOSTILE_PIECES = [
+    "\r\n",
+    "\n",
+    "\r",
+    "\x00",
+    "\x0b",
+    "\x7f",
+    "\xe9",
+    "\u20ac",
+    "\udcff",
+    " ",
+    "\t",
+    ",",
+    ";",
+    "*",
+    "%0d%0a",
+    "Set-Cookie: a=b",
+    "/",
+    "?",
+    "#",
+    "@",
+    ":",
+    "[",
+    "]",
+]
 hostile_text = st.one_of(
     st.text(max_size=24),
     st.lists(st.sampled_from(HOSTILE_PIECES) | st.text(max_size=4), max_size=6).map("".join),
@@ -42,8 +65,22 @@ hostile_text = st.one_of(
 )
 labels = st.from_regex(r"[a-z0-9](?:[a-z0-9-]{0,8}[a-z0-9])?", fullmatch=True)
 hosts = st.one_of(
-    st.sampled_from(["app.example.com", "a.example.com", "a.b.example.com", "example.com", "evilexample.com",
-                     "example.com.attacker.io", "localhost", "127.0.0.1", "[::1]", "x.github.io", "github.io", "co.uk"]),
+    st.sampled_from(
+        [
+            "app.example.com",
+            "a.example.com",
+            "a.b.example.com",
+            "example.com",
+            "evilexample.com",
+            "example.com.attacker.io",
+            "localhost",
+            "127.0.0.1",
+            "[::1]",
+            "x.github.io",
+            "github.io",
+            "co.uk",
+        ]
+    ),
     st.lists(labels, min_size=1, max_size=4).map(".".join),
 )
 schemes = st.sampled_from(["https", "http", "wss", "chrome-extension"])
@@ -78,8 +115,11 @@ def near_miss_origins(draw: st.DrawFn) -> str:
 request_origins = st.one_of(st.none(), st.just(""), st.just("null"), serialized_origins(), near_miss_origins(), hostile_text)
 
 tokens = st.from_regex(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]{1,12}", fullmatch=True)
-request_methods = st.one_of(st.sampled_from(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "PROPFIND", "get", "patch"]),
-                            tokens, hostile_text)
+request_methods = st.one_of(
+    st.sampled_from(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "PROPFIND", "get", "patch"]),
+    tokens,
+    hostile_text,
+)
 header_names = st.sampled_from(["content-type", "x-api-key", "authorization", "x-requested-with", "X-Api-Key", "cookie"]) | tokens
 
 
@@ -98,8 +138,22 @@ def request_header_lists(draw: st.DrawFn) -> str:
 
 request_private_network = st.one_of(st.none(), st.sampled_from(["true", "false", "TRUE", "true\r\n"]), hostile_text)
 paths = st.one_of(
-    st.sampled_from(["/", "/api/x", "/api/admin/users", "/exact", "/api/../admin", "//api/x", "/API/x", "/a+b", "/%2e%2e/x",
-                     "/caf\u00c3\u00a9", "/\u20ac", "/x\r\n"]),
+    st.sampled_from(
+        [
+            "/",
+            "/api/x",
+            "/api/admin/users",
+            "/exact",
+            "/api/../admin",
+            "//api/x",
+            "/API/x",
+            "/a+b",
+            "/%2e%2e/x",
+            "/caf\u00c3\u00a9",
+            "/\u20ac",
+            "/x\r\n",
+        ]
+    ),
     st.text(max_size=30).map(lambda text: "/" + text),
     hostile_text,
 )
@@ -121,8 +175,15 @@ def requests(draw: st.DrawFn) -> dict[str, Any]:
 
 # --- Configurations -----------------------------------------------------------------------------
 
-REGEX_ORIGINS = [r"https://.*\.example\.com", r"https://(app|admin)\.example\.com", r"http://localhost:\d+", r".*",
-                 r"https://.*", re.compile(r"https://[a-z]+\.example\.org"), r"https://.*.example.com"]
+REGEX_ORIGINS = [
+    r"https://.*\.example\.com",
+    r"https://(app|admin)\.example\.com",
+    r"http://localhost:\d+",
+    r".*",
+    r"https://.*",
+    re.compile(r"https://[a-z]+\.example\.org"),
+    r"https://.*.example.com",
+]
 
 
 def _allow_example_org(origin: str) -> bool:
@@ -142,14 +203,23 @@ def wildcard_patterns(draw: st.DrawFn) -> str:
 
 
 origin_entries = st.one_of(
-    serialized_origins(), serialized_origins(), wildcard_patterns(), st.sampled_from(["*", "null"]),
-    st.sampled_from(REGEX_ORIGINS), st.sampled_from([_allow_example_org, _raising_predicate]), near_miss_origins(),
+    serialized_origins(),
+    serialized_origins(),
+    wildcard_patterns(),
+    st.sampled_from(["*", "null"]),
+    st.sampled_from(REGEX_ORIGINS),
+    st.sampled_from([_allow_example_org, _raising_predicate]),
+    near_miss_origins(),
 )
 origin_options = st.one_of(st.just("*"), origin_entries, st.lists(origin_entries, max_size=5))
-method_options = st.one_of(st.just("*"), st.lists(st.sampled_from(["GET", "POST", "PUT", "DELETE", "PATCH", "get", "PROPFIND"]), max_size=5),
-                           st.just("GET, POST"))
-allow_header_options = st.one_of(st.just("*"), st.lists(st.sampled_from(["Content-Type", "X-Api-Key", "Authorization", r"X-Custom-.*", "x-a"]),
-                                                        max_size=4))
+method_options = st.one_of(
+    st.just("*"),
+    st.lists(st.sampled_from(["GET", "POST", "PUT", "DELETE", "PATCH", "get", "PROPFIND"]), max_size=5),
+    st.just("GET, POST"),
+)
+allow_header_options = st.one_of(
+    st.just("*"), st.lists(st.sampled_from(["Content-Type", "X-Api-Key", "Authorization", r"X-Custom-.*", "x-a"]), max_size=4)
+)
 expose_header_options = st.one_of(st.none(), st.lists(st.sampled_from(["X-Total", "ETag", "*"]), max_size=3), st.just("X-Total"))
 RULE_OPTIONS = {
     "origins": origin_options,

@@ -21,9 +21,19 @@ RUNS = 5_000
 
 def test_harness_runs_crash_free(tmp_path: Path) -> None:
     completed = subprocess.run(
-        [sys.executable, str(HARNESS), f"-runs={RUNS}", "-max_total_time=8", "-timeout=5",
-         f"-artifact_prefix={tmp_path}/", "-print_final_stats=1"],
-        capture_output=True, text=True, timeout=60, cwd=tmp_path,
+        [
+            sys.executable,
+            str(HARNESS),
+            f"-runs={RUNS}",
+            "-max_total_time=8",
+            "-timeout=5",
+            f"-artifact_prefix={tmp_path}/",
+            "-print_final_stats=1",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=tmp_path,
     )
     output = completed.stderr
     assert completed.returncode == 0, output[-3000:]

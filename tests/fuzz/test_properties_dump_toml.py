@@ -30,12 +30,25 @@ non_bmp = st.characters(min_codepoint=0x10000, max_codepoint=0x10FFFF, exclude_c
 texts = st.one_of(
     st.text(alphabet=non_bmp, max_size=6),
     st.text(max_size=12),  # any code point but surrogates: controls, quotes, backslashes, line breaks included
-    st.lists(st.sampled_from(['"', "\\", "\n", "\x1b", "\U0001F600", "\U000E0001", "\uffff", "'''", "#", "=", "["]) | st.text(max_size=3),
-             max_size=6).map("".join),
+    st.lists(
+        st.sampled_from(['"', "\\", "\n", "\x1b", "\U0001f600", "\U000e0001", "\uffff", "'''", "#", "=", "["])
+        | st.text(max_size=3),
+        max_size=6,
+    ).map("".join),
 )
 values = st.one_of(st.none(), st.booleans(), st.integers(-(2**63), 2**63 - 1), texts, st.lists(texts, max_size=4))
-option_names = st.sampled_from(["origins", "methods", "allow_headers", "expose_headers", "max_age", "supports_credentials",
-                                "send_wildcard", "preflight_status"])
+option_names = st.sampled_from(
+    [
+        "origins",
+        "methods",
+        "allow_headers",
+        "expose_headers",
+        "max_age",
+        "supports_credentials",
+        "send_wildcard",
+        "preflight_status",
+    ]
+)
 option_dicts = st.dictionaries(option_names, values, max_size=5)
 
 
@@ -44,8 +57,9 @@ def in_file_format(options: dict[str, Any]) -> dict[str, Any]:
     expected = {key: value for key, value in options.items() if key != "resources" and value is not None}
     rules = options.get("resources")
     if rules:
-        expected["resources"] = [{"path": pattern, **{key: value for key, value in own.items() if value is not None}}
-                                 for pattern, own in rules.items()]
+        expected["resources"] = [
+            {"path": pattern, **{key: value for key, value in own.items() if value is not None}} for pattern, own in rules.items()
+        ]
     return expected
 
 
@@ -71,8 +85,11 @@ def test_text_with_a_lone_surrogate_is_a_comment_and_the_rest_still_parses(text:
 
 def test_a_policy_with_emoji_in_its_patterns_is_written_and_loaded_back(tmp_path: Path) -> None:
     """dump_toml: the serve banner and a saved configuration of a policy with non-BMP paths load back as that policy."""
-    policy = CORSPolicy(origins=["https://app.example.com"], expose_headers=["X-Total"],
-                        resources={"/\U0001F600/*": {"max_age": 60}, "/caf\u00e9/\U00010348/*": {"methods": ["GET"]}, "/*": {}})
+    policy = CORSPolicy(
+        origins=["https://app.example.com"],
+        expose_headers=["X-Total"],
+        resources={"/\U0001f600/*": {"max_age": 60}, "/caf\u00e9/\U00010348/*": {"methods": ["GET"]}, "/*": {}},
+    )
     path = tmp_path / "cors.toml"
     path.write_text(dump_toml(policy.describe()), encoding="utf-8")
     assert load_policy(path, environ={}).describe() == policy.describe()

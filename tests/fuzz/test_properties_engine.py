@@ -27,12 +27,22 @@ def insecure_on_purpose(**options: Any) -> CORSPolicy:
 FIXED_POLICIES = [
     CORSPolicy(),
     CORSPolicy(origins="*", send_wildcard=True, methods="*", allow_headers="*"),  # private network for every website is refused
-    insecure_on_purpose(origins=["https://app.example.com", "https://*.example.com", "http://localhost:*", "null"],
-               supports_credentials=True, allow_headers=["x-api-key", r"x-custom-.*"], expose_headers=["X-Total"], max_age=600,
-               allow_private_network=True),
-    CORSPolicy(resources={r"/api/.*": {"origins": ["https://app.example.com"], "supports_credentials": True},
-                          "/exact": {"origins": "*", "methods": "*"}, r"/public/.*": {"origins": r"https://.*\.example\.org"}},
-               intercept_exceptions=True),
+    insecure_on_purpose(
+        origins=["https://app.example.com", "https://*.example.com", "http://localhost:*", "null"],
+        supports_credentials=True,
+        allow_headers=["x-api-key", r"x-custom-.*"],
+        expose_headers=["X-Total"],
+        max_age=600,
+        allow_private_network=True,
+    ),
+    CORSPolicy(
+        resources={
+            r"/api/.*": {"origins": ["https://app.example.com"], "supports_credentials": True},
+            "/exact": {"origins": "*", "methods": "*"},
+            r"/public/.*": {"origins": r"https://.*\.example\.org"},
+        },
+        intercept_exceptions=True,
+    ),
 ]
 
 

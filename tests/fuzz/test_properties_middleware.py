@@ -18,10 +18,20 @@ from .invariants import check_headers
 from .strategies import fuzz_settings, requests
 from .test_properties_engine import FIXED_POLICIES
 
-APP_HEADERS = st.lists(st.sampled_from([
-    ("Access-Control-Allow-Origin", "*"), ("Access-Control-Allow-Credentials", "true"), ("Vary", "Accept-Encoding"),
-    ("vary", "origin"), ("Vary", "*"), ("Set-Cookie", "a=b"), ("access-control-expose-headers", "X-Secret"),
-]), max_size=4)
+APP_HEADERS = st.lists(
+    st.sampled_from(
+        [
+            ("Access-Control-Allow-Origin", "*"),
+            ("Access-Control-Allow-Credentials", "true"),
+            ("Vary", "Accept-Encoding"),
+            ("vary", "origin"),
+            ("Vary", "*"),
+            ("Set-Cookie", "a=b"),
+            ("access-control-expose-headers", "X-Secret"),
+        ]
+    ),
+    max_size=4,
+)
 
 
 class ClosingBody:
@@ -37,14 +47,27 @@ class ClosingBody:
 
 def environ_for(request: dict[str, Any]) -> dict[str, Any]:
     environ: dict[str, Any] = {
-        "REQUEST_METHOD": request["method"] or "GET", "SCRIPT_NAME": "", "QUERY_STRING": "", "SERVER_NAME": "localhost",
-        "SERVER_PORT": "80", "SERVER_PROTOCOL": "HTTP/1.1", "wsgi.version": (1, 0), "wsgi.url_scheme": "http",
-        "wsgi.input": io.BytesIO(), "wsgi.errors": io.StringIO(), "wsgi.multithread": False, "wsgi.multiprocess": False,
-        "wsgi.run_once": False, "PATH_INFO": request["path"] if request["path"].startswith("/") else "/" + request["path"],
+        "REQUEST_METHOD": request["method"] or "GET",
+        "SCRIPT_NAME": "",
+        "QUERY_STRING": "",
+        "SERVER_NAME": "localhost",
+        "SERVER_PORT": "80",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "wsgi.version": (1, 0),
+        "wsgi.url_scheme": "http",
+        "wsgi.input": io.BytesIO(),
+        "wsgi.errors": io.StringIO(),
+        "wsgi.multithread": False,
+        "wsgi.multiprocess": False,
+        "wsgi.run_once": False,
+        "PATH_INFO": request["path"] if request["path"].startswith("/") else "/" + request["path"],
     }
-    for key, name in (("origin", "HTTP_ORIGIN"), ("request_method", "HTTP_ACCESS_CONTROL_REQUEST_METHOD"),
-                      ("request_headers", "HTTP_ACCESS_CONTROL_REQUEST_HEADERS"),
-                      ("request_private_network", "HTTP_ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK")):
+    for key, name in (
+        ("origin", "HTTP_ORIGIN"),
+        ("request_method", "HTTP_ACCESS_CONTROL_REQUEST_METHOD"),
+        ("request_headers", "HTTP_ACCESS_CONTROL_REQUEST_HEADERS"),
+        ("request_private_network", "HTTP_ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK"),
+    ):
         if request[key] is not None:
             environ[name] = request[key]
     return environ
@@ -52,8 +75,9 @@ def environ_for(request: dict[str, Any]) -> dict[str, Any]:
 
 @fuzz_settings(250)
 @given(request=requests(), app_headers=APP_HEADERS, policy_index=st.integers(0, len(FIXED_POLICIES) - 1))
-def test_middleware_answers_every_request_with_valid_cors_headers(request: dict[str, Any], app_headers: list[tuple[str, str]],
-                                                                   policy_index: int) -> None:
+def test_middleware_answers_every_request_with_valid_cors_headers(
+    request: dict[str, Any], app_headers: list[tuple[str, str]], policy_index: int
+) -> None:
     body = ClosingBody()
     called: list[bool] = []
 

@@ -46,18 +46,38 @@ ATTACKER = "https://attacker.example"
 REQUESTS: list[tuple[str, str, str, dict[str, str]]] = [
     ("allowed-actual", "GET", "/api/items", {"Origin": ALLOWED}),
     ("disallowed-actual", "GET", "/api/items", {"Origin": ATTACKER}),
-    ("allowed-preflight", "OPTIONS", "/api/items/1",
-     {"Origin": ALLOWED, "Access-Control-Request-Method": "PUT", "Access-Control-Request-Headers": "authorization,content-type"}),
+    (
+        "allowed-preflight",
+        "OPTIONS",
+        "/api/items/1",
+        {
+            "Origin": ALLOWED,
+            "Access-Control-Request-Method": "PUT",
+            "Access-Control-Request-Headers": "authorization,content-type",
+        },
+    ),
     ("refused-preflight-origin", "OPTIONS", "/api/items/1", {"Origin": ATTACKER, "Access-Control-Request-Method": "PUT"}),
-    ("refused-preflight-header", "OPTIONS", "/api/items/1",
-     {"Origin": ALLOWED, "Access-Control-Request-Method": "PUT", "Access-Control-Request-Headers": "x-evil"}),
+    (
+        "refused-preflight-header",
+        "OPTIONS",
+        "/api/items/1",
+        {"Origin": ALLOWED, "Access-Control-Request-Method": "PUT", "Access-Control-Request-Headers": "x-evil"},
+    ),
     ("public-wildcard", "GET", "/public/status", {"Origin": "https://anyone.example"}),
     ("no-origin", "GET", "/api/items", {}),
-    ("authorized-write", "PUT", "/api/items/1",
-     {"Origin": ALLOWED, "Authorization": "Bearer demo-token", "Content-Type": "application/json"}),
+    (
+        "authorized-write",
+        "PUT",
+        "/api/items/1",
+        {"Origin": ALLOWED, "Authorization": "Bearer demo-token", "Content-Type": "application/json"},
+    ),
     ("unauthorized-write", "PUT", "/api/items/1", {"Origin": ALLOWED, "Content-Type": "application/json"}),
-    ("hostile-acrh-commas", "OPTIONS", "/api/items/1",
-     {"Origin": ALLOWED, "Access-Control-Request-Method": "PUT", "Access-Control-Request-Headers": "," * 8000}),
+    (
+        "hostile-acrh-commas",
+        "OPTIONS",
+        "/api/items/1",
+        {"Origin": ALLOWED, "Access-Control-Request-Method": "PUT", "Access-Control-Request-Headers": "," * 8000},
+    ),
     ("hostile-long-origin", "GET", "/api/items", {"Origin": "https://" + "a" * 400 + ".example.com"}),
     ("hostile-dot-segments", "GET", "/api/items/%2e%2e%2f%2e%2e%2fpublic%2fstatus", {"Origin": ATTACKER}),
     ("hostile-crlf-encoded-path", "GET", "/api/items%0d%0aX-Injected:%20yes", {"Origin": ALLOWED}),
@@ -148,9 +168,28 @@ class Server:
     def __init__(self, app: str, workers: int, threads: int, log_dir: Path) -> None:
         self.log_path = log_dir / "gunicorn.log"
         worker_class = "gthread" if threads > 1 else "sync"
-        self.command = [sys.executable, "-m", "gunicorn", "--bind", "127.0.0.1:0", "--workers", str(workers),
-                        "--worker-class", worker_class, "--threads", str(threads), "--chdir", str(REPO),
-                        "--error-logfile", str(self.log_path), "--log-level", "info", "--graceful-timeout", "5", app]
+        self.command = [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "--bind",
+            "127.0.0.1:0",
+            "--workers",
+            str(workers),
+            "--worker-class",
+            worker_class,
+            "--threads",
+            str(threads),
+            "--chdir",
+            str(REPO),
+            "--error-logfile",
+            str(self.log_path),
+            "--log-level",
+            "info",
+            "--graceful-timeout",
+            "5",
+            app,
+        ]
         self.process: Optional[subprocess.Popen[bytes]] = None
         self.port = 0
 
@@ -231,8 +270,9 @@ def drive(port: int, seconds: float, clients: int, expected: dict[str, Expectati
         thread.join(timeout=seconds + 30)
 
 
-def soak(app: str = DEFAULT_APP, seconds: float = 10, warmup_seconds: float = 1, workers: int = 2, threads: int = 2,
-         clients: int = 4) -> dict[str, Any]:
+def soak(
+    app: str = DEFAULT_APP, seconds: float = 10, warmup_seconds: float = 1, workers: int = 2, threads: int = 2, clients: int = 4
+) -> dict[str, Any]:
     """Run one soak and return its figures (requests served, errors, RSS at start and end)."""
     expected = expectations(app)
     with tempfile.TemporaryDirectory(prefix="wsgi-cors-soak-") as log_dir:
@@ -284,15 +324,23 @@ def main(argv: Optional[list[str]] = None) -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=2, help="threads per worker; 1 runs sync workers (default 2: gthread)")
     parser.add_argument("--clients", type=int, default=4, help="concurrent client connections (default 4)")
-    parser.add_argument("--app", default=DEFAULT_APP, help=f"WSGI app as module:attribute, importable from the repo root (default {DEFAULT_APP})")
-    parser.add_argument("--max-rss-growth", type=float, default=1.10, help="fail if total RSS end/start exceeds this (default 1.10)")
+    parser.add_argument(
+        "--app", default=DEFAULT_APP, help=f"WSGI app as module:attribute, importable from the repo root (default {DEFAULT_APP})"
+    )
+    parser.add_argument(
+        "--max-rss-growth", type=float, default=1.10, help="fail if total RSS end/start exceeds this (default 1.10)"
+    )
     arguments = parser.parse_args(argv)
-    result = soak(arguments.app, arguments.seconds, arguments.warmup_seconds, arguments.workers, arguments.threads, arguments.clients)
+    result = soak(
+        arguments.app, arguments.seconds, arguments.warmup_seconds, arguments.workers, arguments.threads, arguments.clients
+    )
     print(json.dumps(result, indent=2))
     growth = result["rss_kib_end_total"] / result["rss_kib_start_total"]
-    print(f"\n{result['worker_class']} x{result['workers']} (threads {result['threads']}), {result['clients']} clients, "
-          f"{result['seconds']} s: {result['requests']} requests ({result['requests_per_second']}/s), {result['errors']} errors, "
-          f"RSS {result['rss_kib_start_total']} -> {result['rss_kib_end_total']} KiB (x{growth:.3f})")
+    print(
+        f"\n{result['worker_class']} x{result['workers']} (threads {result['threads']}), {result['clients']} clients, "
+        f"{result['seconds']} s: {result['requests']} requests ({result['requests_per_second']}/s), {result['errors']} errors, "
+        f"RSS {result['rss_kib_start_total']} -> {result['rss_kib_end_total']} KiB (x{growth:.3f})"
+    )
     return 0 if result["errors"] == 0 and growth <= arguments.max_rss_growth else 1
 
 

@@ -23,8 +23,10 @@ from .soak import soak
 @pytest.mark.parametrize("workers,threads,seconds", [(2, 2, 4), (2, 1, 2)], ids=["gthread-2x2", "sync-2"])
 def test_mixed_load_is_served_without_errors_and_flat_memory(workers: int, threads: int, seconds: float) -> None:
     result = soak(seconds=seconds, warmup_seconds=1, workers=workers, threads=threads, clients=4)
-    print(f"soak {result['worker_class']}: {result['requests']} requests, {result['errors']} errors, "
-          f"RSS {result['rss_kib_start_total']} -> {result['rss_kib_end_total']} KiB")
+    print(
+        f"soak {result['worker_class']}: {result['requests']} requests, {result['errors']} errors, "
+        f"RSS {result['rss_kib_start_total']} -> {result['rss_kib_end_total']} KiB"
+    )
     assert result["errors"] == 0, result["first_errors"]
     assert result["requests"] > 100
     assert set(result["by_label"]) == set(result["expected"])  # every kind of request was sent

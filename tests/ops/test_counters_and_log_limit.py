@@ -51,8 +51,12 @@ def test_prometheus_scrapes_the_counters_through_the_real_client() -> None:
     text = generate_latest(registry).decode()
     assert 'wsgi_cors_rejections_total{kind="actual",reason="origin-not-allowed",rule="/api/*"} 2.0' in text
     assert "wsgi_cors_dropped_log_lines_total 0.0" in text
-    assert registry.get_sample_value("wsgi_cors_rejections_total",
-                                     {"rule": "/api/*", "reason": "origin-not-allowed", "kind": "actual"}) == 2.0
+    assert (
+        registry.get_sample_value(
+            "wsgi_cors_rejections_total", {"rule": "/api/*", "reason": "origin-not-allowed", "kind": "actual"}
+        )
+        == 2.0
+    )
 
 
 def test_a_door_that_does_not_count_cannot_be_exported() -> None:

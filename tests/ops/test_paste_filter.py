@@ -51,11 +51,14 @@ def test_a_toml_file_named_relative_to_the_ini_file_is_read_and_ini_keys_overrid
     assert preflight.get("Access-Control-Max-Age") == "120"
 
 
-@pytest.mark.parametrize(("settings", "key"), [
-    ("supports_credentials = maybe", "supports_credentials"),
-    ("origin = https://app.example.com", "origin"),
-    ("origins =", "origins"),
-])
+@pytest.mark.parametrize(
+    ("settings", "key"),
+    [
+        ("supports_credentials = maybe", "supports_credentials"),
+        ("origin = https://app.example.com", "origin"),
+        ("origins =", "origins"),
+    ],
+)
 def test_a_bad_ini_key_fails_when_the_pipeline_loads_naming_the_key(tmp_path: Path, settings: str, key: str) -> None:
     with pytest.raises(ConfigError) as raised:
         load(tmp_path, settings)

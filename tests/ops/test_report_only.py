@@ -56,7 +56,7 @@ def test_the_report_hook_gets_both_decisions_and_the_environ() -> None:
     seen: list[tuple[Decision, Decision, str]] = []
     middleware = door(on_report=lambda enforced, would_be, environ: seen.append((enforced, would_be, environ["PATH_INFO"])))
     call(middleware, "OPTIONS", "/x", {"Origin": PARTNER, "Access-Control-Request-Method": "PUT"})
-    (enforced, would_be, path), = seen
+    ((enforced, would_be, path),) = seen
     assert (enforced.allowed, would_be.reason, path) == (True, "origin-not-allowed", "/x")
 
 

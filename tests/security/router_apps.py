@@ -51,6 +51,7 @@ def _text(view: str) -> tuple[str, list[tuple[str, str]], bytes]:
 
 # --- Werkzeug / Flask ----------------------------------------------------------------------------
 
+
 def flask_app() -> WSGIApp:
     from flask import Flask, Response
 
@@ -75,6 +76,7 @@ def flask_app() -> WSGIApp:
 
 # --- Django --------------------------------------------------------------------------------------
 
+
 def django_app() -> WSGIApp:
     import django
     from django.core.handlers.wsgi import WSGIHandler, WSGIRequest
@@ -89,6 +91,7 @@ def django_app() -> WSGIApp:
             response = HttpResponse(name, content_type="text/plain")
             response["X-View"] = name
             return response
+
         return answer
 
     urls = types.ModuleType("router_differential_urls")  # hashable, as Django's resolver cache needs
@@ -116,6 +119,7 @@ def django_app() -> WSGIApp:
 
 
 # --- Falcon --------------------------------------------------------------------------------------
+
 
 def falcon_app() -> WSGIApp:
     import falcon
@@ -148,6 +152,7 @@ def falcon_app() -> WSGIApp:
 
 # --- Bottle --------------------------------------------------------------------------------------
 
+
 def bottle_app() -> WSGIApp:
     import bottle
 
@@ -158,6 +163,7 @@ def bottle_app() -> WSGIApp:
             bottle.response.set_header("X-View", view)
             bottle.response.content_type = "text/plain"
             return view
+
         app.route(rule, ["GET", "POST", "PUT", "DELETE"], answer)
 
     add("/public/", "public_root")
@@ -175,6 +181,7 @@ def bottle_app() -> WSGIApp:
 
 
 # --- Pyramid -------------------------------------------------------------------------------------
+
 
 def pyramid_app() -> WSGIApp:
     from pyramid.config import Configurator

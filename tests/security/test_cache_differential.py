@@ -27,28 +27,52 @@ from .wsgi_call import Response, app_with_headers, call
 TRUSTED = "https://app.example.com"
 ORIGINS_ALLOWED_SOMEWHERE = [TRUSTED, "https://b.example.com", "https://x.example.org", "http://localhost:3000"]
 REQUEST_ORIGINS = [
-    None, "", "null",  # no Origin, empty (read as absent), the opaque origin
-    *ORIGINS_ALLOWED_SOMEWHERE, "https://evil.example",  # well formed, allowed by some policies, refused by others
-    "https://APP.example.com", TRUSTED + "/", "app.example.com", "https://app.example.com:443", "https://x.example.org\r\n",  # malformed
+    None,
+    "",
+    "null",  # no Origin, empty (read as absent), the opaque origin
+    *ORIGINS_ALLOWED_SOMEWHERE,
+    "https://evil.example",  # well formed, allowed by some policies, refused by others
+    "https://APP.example.com",
+    TRUSTED + "/",
+    "app.example.com",
+    "https://app.example.com:443",
+    "https://x.example.org\r\n",  # malformed
 ]
-origin_entries = st.sampled_from([TRUSTED, "https://b.example.com", "null", "https://*.example.org", r"https://[a-z]+\.example\.org",
-                                  "http://localhost:*", "*"])
-rule_options = st.fixed_dictionaries({}, optional={
-    "origins": st.just("*") | origin_entries | st.lists(origin_entries, min_size=1, max_size=3),
-    "send_wildcard": st.booleans(),
-    "supports_credentials": st.booleans(),
-    "vary_header": st.booleans(),
-    "always_send": st.booleans(),
-    "allow_private_network": st.booleans(),
-    "methods": st.sampled_from(["*", ["GET", "PUT"], ["GET"]]),
-    "allow_headers": st.sampled_from(["*", ["x-a"], []]),
-    "expose_headers": st.sampled_from([None, ["X-Total"]]),
-    "max_age": st.sampled_from([None, 600]),
-})
+origin_entries = st.sampled_from(
+    [
+        TRUSTED,
+        "https://b.example.com",
+        "null",
+        "https://*.example.org",
+        r"https://[a-z]+\.example\.org",
+        "http://localhost:*",
+        "*",
+    ]
+)
+rule_options = st.fixed_dictionaries(
+    {},
+    optional={
+        "origins": st.just("*") | origin_entries | st.lists(origin_entries, min_size=1, max_size=3),
+        "send_wildcard": st.booleans(),
+        "supports_credentials": st.booleans(),
+        "vary_header": st.booleans(),
+        "always_send": st.booleans(),
+        "allow_private_network": st.booleans(),
+        "methods": st.sampled_from(["*", ["GET", "PUT"], ["GET"]]),
+        "allow_headers": st.sampled_from(["*", ["x-a"], []]),
+        "expose_headers": st.sampled_from([None, ["X-Total"]]),
+        "max_age": st.sampled_from([None, 600]),
+    },
+)
 # Two rules that differ by path make ambiguous spellings (path-ambiguous) reachable; one rule covers every path.
 policies = st.one_of(
     rule_options,
-    st.builds(lambda top, public, rest: {**top, "resources": {r"/public/.*": public, r"/.*": rest}}, rule_options, rule_options, rule_options),
+    st.builds(
+        lambda top, public, rest: {**top, "resources": {r"/public/.*": public, r"/.*": rest}},
+        rule_options,
+        rule_options,
+        rule_options,
+    ),
 )
 PATHS = ["/", "/public/x", "/public//x", "/public/../admin/x", "/public/./x", "/admin/x", "//public/x"]
 APP_VARY = [None, "Accept-Encoding", "origin", "*"]
@@ -82,11 +106,19 @@ def browser_verdicts(headers: dict[str, Optional[str]], response: Response) -> t
         if "Access-Control-Request-Method" in headers:
             method = headers["Access-Control-Request-Method"]
             assert method is not None
-            verdict = check_preflight(origin=origin, method=method, request_headers=headers["Access-Control-Request-Headers"] or (),
-                                      credentials=credentials, status=response.code, headers=response.headers)
+            verdict = check_preflight(
+                origin=origin,
+                method=method,
+                request_headers=headers["Access-Control-Request-Headers"] or (),
+                credentials=credentials,
+                status=response.code,
+                headers=response.headers,
+            )
             # Private Network Access: the preflight must also answer Access-Control-Allow-Private-Network: true.
-            private_ok = headers["Access-Control-Request-Private-Network"] != "true" or response.get(
-                "Access-Control-Allow-Private-Network") == "true"
+            private_ok = (
+                headers["Access-Control-Request-Private-Network"] != "true"
+                or response.get("Access-Control-Allow-Private-Network") == "true"
+            )
             verdicts.append((verdict.ok and private_ok, verdict.max_age if verdict.ok else None))
         else:
             verdict = check_response(origin=origin, credentials=credentials, status=response.code, headers=response.headers)
@@ -96,8 +128,9 @@ def browser_verdicts(headers: dict[str, Optional[str]], response: Response) -> t
 
 @fuzz_settings(200)
 @given(options=policies, path=st.sampled_from(PATHS), app_vary=st.sampled_from(APP_VARY), preflight=st.booleans(), data=st.data())
-def test_a_replayed_response_judges_like_a_fresh_one(options: dict[str, Any], path: str, app_vary: Optional[str], preflight: bool,
-                                                     data: st.DataObject) -> None:
+def test_a_replayed_response_judges_like_a_fresh_one(
+    options: dict[str, Any], path: str, app_vary: Optional[str], preflight: bool, data: st.DataObject
+) -> None:
     """Cache differential: replaying any response on a path to any request a cache would match gives the browser the
     verdict the fresh response gives, unless the rule for the path has vary_header=False, which warned."""
     with warnings.catch_warnings(record=True) as caught:
@@ -111,8 +144,9 @@ def test_a_replayed_response_judges_like_a_fresh_one(options: dict[str, Any], pa
     # The middleware may read '//public/x' as '/public/x' (as Werkzeug does), so both spellings name candidate rules.
     described = middleware.policy.describe()["resources"]
     rules = {middleware.policy.evaluate(method, spelling).rule for spelling in (path, "/" + path.lstrip("/"))}
-    warned = (any(rule is not None and described[rule]["vary_header"] is False for rule in rules)
-              and any(issubclass(warning.category, MissingVaryWarning) for warning in caught))
+    warned = any(rule is not None and described[rule]["vary_header"] is False for rule in rules) and any(
+        issubclass(warning.category, MissingVaryWarning) for warning in caught
+    )
     batch = data.draw(st.lists(requests(preflight), min_size=2, max_size=6), label="requests")
     present = [{name: value for name, value in headers.items() if value is not None} for headers in batch]
     fresh = [call(middleware, method, path, headers) for headers in present]
@@ -125,6 +159,8 @@ def test_a_replayed_response_judges_like_a_fresh_one(options: dict[str, Any], pa
             replayed_verdicts, fresh_verdicts = browser_verdicts(headers, stored), browser_verdicts(headers, fresh[index])
             event(f"replayed {'with' if warned else 'without'} the missing-Vary warning")
             if replayed_verdicts != fresh_verdicts:
-                assert warned, (f"{method} {path}: the response to {present[stored_index]} ({stored.status}, {stored.headers}) is "
-                                f"replayed to {present[index]}, which fresh gets ({fresh[index].status}, {fresh[index].headers}): "
-                                f"{replayed_verdicts} != {fresh_verdicts}")
+                assert warned, (
+                    f"{method} {path}: the response to {present[stored_index]} ({stored.status}, {stored.headers}) is "
+                    f"replayed to {present[index]}, which fresh gets ({fresh[index].status}, {fresh[index].headers}): "
+                    f"{replayed_verdicts} != {fresh_verdicts}"
+                )

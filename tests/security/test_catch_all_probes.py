@@ -24,9 +24,18 @@ from wsgi_cors._publicsuffix import is_public_suffix, public_suffixes_under
 
 from ..fuzz.strategies import fuzz_settings
 
-CATCH_ALL_REGEXES = [r"https://[\w.-]+", r"https://[a-z0-9.-]+", r"https://[^:/]+", r"https://[^/]+", r"https?://.+",
-                     r"https://.+\..+", r"https://[a-z0-9-]+\.[a-z]{2,}", r"https://(?:[a-z0-9-]+\.)+[a-z]+",
-                     r"http://[\w.-]+(:\d+)?", re.compile(r"HTTPS://[A-Z0-9.-]+", re.IGNORECASE)]
+CATCH_ALL_REGEXES = [
+    r"https://[\w.-]+",
+    r"https://[a-z0-9.-]+",
+    r"https://[^:/]+",
+    r"https://[^/]+",
+    r"https?://.+",
+    r"https://.+\..+",
+    r"https://[a-z0-9-]+\.[a-z]{2,}",
+    r"https://(?:[a-z0-9-]+\.)+[a-z]+",
+    r"http://[\w.-]+(:\d+)?",
+    re.compile(r"HTTPS://[A-Z0-9.-]+", re.IGNORECASE),
+]
 
 
 @pytest.mark.parametrize("pattern", CATCH_ALL_REGEXES, ids=lambda pattern: getattr(pattern, "pattern", pattern))
@@ -40,8 +49,15 @@ def test_catch_all_regex_with_credentials_is_refused_naming_the_regex(pattern: A
     assert repr(source) in problem.problem and "://" in problem.problem  # the regex, and an example origin it admitted
 
 
-@pytest.mark.parametrize("predicate", [lambda origin: True, lambda origin: origin.startswith("https://"),
-                                       lambda origin: "." in origin, lambda origin: not origin.endswith(".example.com")])
+@pytest.mark.parametrize(
+    "predicate",
+    [
+        lambda origin: True,
+        lambda origin: origin.startswith("https://"),
+        lambda origin: "." in origin,
+        lambda origin: not origin.endswith(".example.com"),
+    ],
+)
 def test_catch_all_predicate_with_credentials_is_refused(predicate: Any) -> None:
     """Catch-all predicate: a predicate that admits attacker origins is a ConfigError naming the predicate."""
     with pytest.raises(ConfigError) as raised:
@@ -80,11 +96,20 @@ def test_predicates_are_called_with_probe_origins_at_build_time_only_when_it_mat
     assert any(origin.endswith(".com") for origin in seen) and any(origin.endswith(":8443") for origin in seen)
 
 
-@pytest.mark.parametrize("allowed", [
-    r"https://.*\.example\.com", r"https://[a-z0-9-]+\.example\.com(:\d+)?", r"https://(app|admin)\.example\.com",
-    r"https://app[0-9]+\.example\.com", r"https?://localhost:\d+", r"http://127\.0\.0\.1:\d+", r"https://[a-z]+\.myproject\.github\.io",
-    re.compile(r"https://[a-z]+\.example\.org"), r"https://[a-z0-9-]+\.partner\.co\.uk",
-])
+@pytest.mark.parametrize(
+    "allowed",
+    [
+        r"https://.*\.example\.com",
+        r"https://[a-z0-9-]+\.example\.com(:\d+)?",
+        r"https://(app|admin)\.example\.com",
+        r"https://app[0-9]+\.example\.com",
+        r"https?://localhost:\d+",
+        r"http://127\.0\.0\.1:\d+",
+        r"https://[a-z]+\.myproject\.github\.io",
+        re.compile(r"https://[a-z]+\.example\.org"),
+        r"https://[a-z0-9-]+\.partner\.co\.uk",
+    ],
+)
 def test_allow_lists_of_owned_domains_are_accepted_with_credentials(allowed: Any) -> None:
     """Catch-all probes: no false positive on regexes confined to a domain someone owns."""
     with warnings.catch_warnings():
@@ -113,14 +138,26 @@ def test_catch_all_in_a_path_rule_with_credentials_is_refused() -> None:
 
 _LABEL = st.from_regex(r"[a-z][a-z0-9-]{0,14}[a-z0-9]", fullmatch=True)
 # Public suffixes a real configuration might sit under (each on the list or a default-rule TLD).
-_SUFFIXES = st.sampled_from(["com", "net", "org", "io", "co.uk", "com.au", "github.io", "herokuapp.com", "de", "example", "test", "jp"])
+_SUFFIXES = st.sampled_from(
+    ["com", "net", "org", "io", "co.uk", "com.au", "github.io", "herokuapp.com", "de", "example", "test", "jp"]
+)
 
 
 @fuzz_settings(60)
-@given(owner=_LABEL, suffix=_SUFFIXES, shape=st.sampled_from([
-    r"https://{d}", r"https://[a-z0-9-]+\.{d}", r"https://.*\.{d}", r"https://(?:[a-z0-9-]+\.)*{d}(?::\d+)?",
-    r"https?://[a-z]+\.{d}", r"https://(app|api|www)\.{d}",
-]))
+@given(
+    owner=_LABEL,
+    suffix=_SUFFIXES,
+    shape=st.sampled_from(
+        [
+            r"https://{d}",
+            r"https://[a-z0-9-]+\.{d}",
+            r"https://.*\.{d}",
+            r"https://(?:[a-z0-9-]+\.)*{d}(?::\d+)?",
+            r"https?://[a-z]+\.{d}",
+            r"https://(app|api|www)\.{d}",
+        ]
+    ),
+)
 def test_probes_never_match_a_regex_confined_to_an_owned_domain(owner: str, suffix: str, shape: str) -> None:
     """Catch-all probes: a regex whose matches all lie under a registrable domain (owner.suffix) matches no attacker origin."""
     domain = f"{owner}.{suffix}"
@@ -130,9 +167,15 @@ def test_probes_never_match_a_regex_confined_to_an_owned_domain(owner: str, suff
 
 
 @fuzz_settings(60)
-@given(suffix=_SUFFIXES, extra=st.sets(st.sampled_from("_~"), max_size=2), port=st.sampled_from(["", r"(:\d+)?", r"(?::[0-9]{1,5})?"]),
-       scheme=st.sampled_from(["https", "https?", "(?:http|https)"]))
-def test_probes_match_every_regex_that_admits_any_name_under_a_public_suffix(suffix: str, extra: set[str], port: str, scheme: str) -> None:
+@given(
+    suffix=_SUFFIXES,
+    extra=st.sets(st.sampled_from("_~"), max_size=2),
+    port=st.sampled_from(["", r"(:\d+)?", r"(?::[0-9]{1,5})?"]),
+    scheme=st.sampled_from(["https", "https?", "(?:http|https)"]),
+)
+def test_probes_match_every_regex_that_admits_any_name_under_a_public_suffix(
+    suffix: str, extra: set[str], port: str, scheme: str
+) -> None:
     """Catch-all probes: a regex admitting any label under a public suffix (or any host at all) is matched by some probe."""
     chars = "a-z0-9-" + "".join(sorted(extra))
     for source in (rf"{scheme}://[{chars}]+\.{re.escape(suffix)}{port}", rf"{scheme}://[{chars}.]+{port}"):

@@ -73,10 +73,17 @@ def test_decision_message_and_detail_are_printable_for_every_reason() -> None:
         policy.evaluate("OPTIONS", "/" + FORGED, origin=TRUSTED, request_method="PUT" + FORGED),
         policy.evaluate("OPTIONS", "/", origin=TRUSTED, request_method="GET", request_headers="x-b" + FORGED),
         policy.evaluate("OPTIONS", "/", origin=TRUSTED, request_method="GET", request_headers="x-b,x-c"),
-        policy.evaluate("OPTIONS", "/", origin=TRUSTED, request_method="GET", request_headers=None, request_private_network="true"),
+        policy.evaluate(
+            "OPTIONS", "/", origin=TRUSTED, request_method="GET", request_headers=None, request_private_network="true"
+        ),
     ]
     assert {decision.reason for decision in decisions} == {
-        "origin-malformed", "method-not-allowed", "request-headers-malformed", "header-not-allowed", "private-network-not-allowed"}
+        "origin-malformed",
+        "method-not-allowed",
+        "request-headers-malformed",
+        "header-not-allowed",
+        "private-network-not-allowed",
+    }
     for decision in decisions:
         assert printable_ascii(decision.message)
         assert decision.detail is None or printable_ascii(decision.detail)

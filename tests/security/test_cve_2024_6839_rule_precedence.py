@@ -19,10 +19,13 @@ ATTACKER = "https://attacker.example"
 
 def test_long_permissive_regex_does_not_beat_a_specific_rule() -> None:
     """Rule ordering (CVE-2024-6839): the admin rule wins over a longer catch-all regex declared before it."""
-    middleware = CORSMiddleware(hello_app, resources={
-        r"/[a-z]+/[a-z]+/[a-z0-9_-]+(?:/.*)?": {"origins": "*"},
-        r"/api/admin/.*": {"origins": [ADMIN], "supports_credentials": True},
-    })
+    middleware = CORSMiddleware(
+        hello_app,
+        resources={
+            r"/[a-z]+/[a-z]+/[a-z0-9_-]+(?:/.*)?": {"origins": "*"},
+            r"/api/admin/.*": {"origins": [ADMIN], "supports_credentials": True},
+        },
+    )
     response = call(middleware, "GET", "/api/admin/users", {"Origin": ATTACKER})
     assert response.get("Access-Control-Allow-Origin") is None
     assert response.get("Access-Control-Allow-Credentials") is None

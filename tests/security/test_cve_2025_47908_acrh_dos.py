@@ -34,7 +34,10 @@ def test_one_megabyte_of_commas_is_refused_without_allocating() -> None:
     hostile = "," * (1 << 20)
     decision = policy.evaluate("OPTIONS", "/", origin=TRUSTED, request_method="GET", request_headers=hostile)
     assert decision.reason == "request-headers-malformed"
-    assert peak_memory(lambda: policy.evaluate("OPTIONS", "/", origin=TRUSTED, request_method="GET", request_headers=hostile)) < 4 << 10
+    assert (
+        peak_memory(lambda: policy.evaluate("OPTIONS", "/", origin=TRUSTED, request_method="GET", request_headers=hostile))
+        < 4 << 10
+    )
 
 
 def test_longest_accepted_value_is_parsed_in_bounded_memory() -> None:
@@ -43,13 +46,20 @@ def test_longest_accepted_value_is_parsed_in_bounded_memory() -> None:
     hostile = "x-a," * (MAX_REQUEST_HEADERS_LENGTH // 4)
     decision = policy.evaluate("OPTIONS", "/", origin=TRUSTED, request_method="GET", request_headers=hostile)
     assert decision.reason == "request-headers-malformed"
-    assert peak_memory(lambda: policy.evaluate("OPTIONS", "/", origin=TRUSTED, request_method="GET", request_headers=hostile)) < 256 << 10
+    assert (
+        peak_memory(lambda: policy.evaluate("OPTIONS", "/", origin=TRUSTED, request_method="GET", request_headers=hostile))
+        < 256 << 10
+    )
 
 
 def test_a_hostile_value_is_never_echoed() -> None:
     """Unbounded ACRH parsing (CVE-2025-47908): a refused list produces no Access-Control-Allow-Headers at all."""
-    response = call(CORSMiddleware(hello_app, origins=[TRUSTED]), "OPTIONS", "/", {
-        "Origin": TRUSTED, "Access-Control-Request-Method": "GET", "Access-Control-Request-Headers": "," * (1 << 20)})
+    response = call(
+        CORSMiddleware(hello_app, origins=[TRUSTED]),
+        "OPTIONS",
+        "/",
+        {"Origin": TRUSTED, "Access-Control-Request-Method": "GET", "Access-Control-Request-Headers": "," * (1 << 20)},
+    )
     assert response.code == 403
     assert response.get("Access-Control-Allow-Headers") is None
     assert sum(len(name) + len(value) for name, value in response.headers) < 500
@@ -60,14 +70,24 @@ def test_header_name_count_is_bounded() -> None:
     policy = CORSPolicy(origins=[TRUSTED])
     names = [f"x-h{number}" for number in range(MAX_REQUEST_HEADER_NAMES + 1)]
     assert policy.evaluate("OPTIONS", "/", origin=TRUSTED, request_method="GET", request_headers=",".join(names[:-1])).allowed
-    assert policy.evaluate("OPTIONS", "/", origin=TRUSTED, request_method="GET", request_headers=",".join(names)).reason == "request-headers-malformed"
+    assert (
+        policy.evaluate("OPTIONS", "/", origin=TRUSTED, request_method="GET", request_headers=",".join(names)).reason
+        == "request-headers-malformed"
+    )
 
 
 def test_empty_elements_are_bounded() -> None:
     """Unbounded ACRH parsing (CVE-2025-47908): a few empty elements (joined lines) pass, more are refused."""
     policy = CORSPolicy(origins=[TRUSTED])
-    assert policy.evaluate("OPTIONS", "/", origin=TRUSTED, request_method="GET", request_headers="x-a" + "," * MAX_EMPTY_ELEMENTS).allowed
-    assert policy.evaluate("OPTIONS", "/", origin=TRUSTED, request_method="GET", request_headers="x-a" + "," * (MAX_EMPTY_ELEMENTS + 1)).reason == "request-headers-malformed"
+    assert policy.evaluate(
+        "OPTIONS", "/", origin=TRUSTED, request_method="GET", request_headers="x-a" + "," * MAX_EMPTY_ELEMENTS
+    ).allowed
+    assert (
+        policy.evaluate(
+            "OPTIONS", "/", origin=TRUSTED, request_method="GET", request_headers="x-a" + "," * (MAX_EMPTY_ELEMENTS + 1)
+        ).reason
+        == "request-headers-malformed"
+    )
 
 
 @pytest.mark.parametrize("allow_headers", [["x-a"], "*"], ids=["listed", "any"])
@@ -76,8 +96,12 @@ def test_repeated_names_beyond_the_bound_are_refused_on_the_fast_path(allow_head
     Access-Control-Allow-Headers; the 100-name bound holds on the fast path as on the parser's."""
     middleware = CORSMiddleware(hello_app, origins=[TRUSTED], allow_headers=allow_headers)
     hostile = ",".join(["x-a"] * 585)
-    response = call(middleware, "OPTIONS", "/", {"Origin": TRUSTED, "Access-Control-Request-Method": "GET",
-                                                 "Access-Control-Request-Headers": hostile})
+    response = call(
+        middleware,
+        "OPTIONS",
+        "/",
+        {"Origin": TRUSTED, "Access-Control-Request-Method": "GET", "Access-Control-Request-Headers": hostile},
+    )
     assert response.code == 403
     assert response.get("Access-Control-Allow-Headers") is None
 
@@ -87,12 +111,22 @@ def test_repeated_names_within_the_bound_are_echoed_as_sent_on_either_path(allow
     """Unbounded ACRH parsing: duplicates count toward the 100 names and are echoed as sent, in the browser's form (fast
     path) or with white space (parser) alike."""
     policy = CORSPolicy(origins=[TRUSTED], allow_headers=allow_headers)
-    fast = policy.evaluate("OPTIONS", "/", origin=TRUSTED, request_method="GET", request_headers=",".join(["x-a"] * MAX_REQUEST_HEADER_NAMES))
-    slow = policy.evaluate("OPTIONS", "/", origin=TRUSTED, request_method="GET", request_headers=", ".join(["x-a"] * MAX_REQUEST_HEADER_NAMES))
-    assert dict(fast.headers)["Access-Control-Allow-Headers"] == dict(slow.headers)["Access-Control-Allow-Headers"] == ", ".join(
-        ["x-a"] * MAX_REQUEST_HEADER_NAMES)
+    fast = policy.evaluate(
+        "OPTIONS", "/", origin=TRUSTED, request_method="GET", request_headers=",".join(["x-a"] * MAX_REQUEST_HEADER_NAMES)
+    )
+    slow = policy.evaluate(
+        "OPTIONS", "/", origin=TRUSTED, request_method="GET", request_headers=", ".join(["x-a"] * MAX_REQUEST_HEADER_NAMES)
+    )
+    assert (
+        dict(fast.headers)["Access-Control-Allow-Headers"]
+        == dict(slow.headers)["Access-Control-Allow-Headers"]
+        == ", ".join(["x-a"] * MAX_REQUEST_HEADER_NAMES)
+    )
     for value in (",".join(["x-a"] * (MAX_REQUEST_HEADER_NAMES + 1)), ", ".join(["x-a"] * (MAX_REQUEST_HEADER_NAMES + 1))):
-        assert policy.evaluate("OPTIONS", "/", origin=TRUSTED, request_method="GET", request_headers=value).reason == "request-headers-malformed"
+        assert (
+            policy.evaluate("OPTIONS", "/", origin=TRUSTED, request_method="GET", request_headers=value).reason
+            == "request-headers-malformed"
+        )
 
 
 # Each allow_headers option with what it allows, written out independently of the engine.
@@ -113,7 +147,8 @@ def request_header_values(draw: st.DrawFn) -> str:
         names = draw(st.lists(name_pieces, max_size=8))
     elif shape == "many":
         names = [draw(name_pieces)] * draw(st.integers(MAX_REQUEST_HEADER_NAMES - 3, MAX_REQUEST_HEADER_NAMES + 3)) + draw(
-            st.lists(name_pieces, max_size=20))
+            st.lists(name_pieces, max_size=20)
+        )
     else:
         names = ["x-" + "a" * draw(st.integers(MAX_REQUEST_HEADERS_LENGTH - 20, MAX_REQUEST_HEADERS_LENGTH + 5))]
     return draw(st.sampled_from([",", ", "])).join(names)
@@ -125,7 +160,9 @@ def test_fast_path_never_accepts_what_the_bounded_parser_refuses(config: tuple[A
     """Unbounded ACRH parsing: for any value, the preflight's answer is the bounded parser's (parse_request_header_names,
     then each name against allow_headers), whichever path decided it, and the echoed header stays bounded."""
     allow_headers, allows = config
-    decision = CORSPolicy(origins=[TRUSTED], allow_headers=allow_headers).evaluate("OPTIONS", "/", origin=TRUSTED, request_method="GET", request_headers=value)
+    decision = CORSPolicy(origins=[TRUSTED], allow_headers=allow_headers).evaluate(
+        "OPTIONS", "/", origin=TRUSTED, request_method="GET", request_headers=value
+    )
     names = parse_request_header_names(value)
     if names is None:
         assert decision.reason == "request-headers-malformed"

@@ -49,8 +49,12 @@ def test_two_stacked_middlewares_send_one_allow_origin() -> None:
 def test_preflight_answer_has_one_of_each_header() -> None:
     """Duplicate ACAO: the middleware's own preflight answer lists every header once."""
     middleware = CORSMiddleware(hello_app, origins=[TRUSTED], supports_credentials=True, max_age=600)
-    response = call(middleware, "OPTIONS", "/", {"Origin": TRUSTED, "Access-Control-Request-Method": "PUT",
-                                                 "Access-Control-Request-Headers": "x-a"})
+    response = call(
+        middleware,
+        "OPTIONS",
+        "/",
+        {"Origin": TRUSTED, "Access-Control-Request-Method": "PUT", "Access-Control-Request-Headers": "x-a"},
+    )
     assert response.cors() == {
         "access-control-allow-origin": TRUSTED,
         "access-control-allow-credentials": "true",

@@ -19,14 +19,17 @@ from wsgi_cors import ConfigError, CORSConfigWarning, CORSPolicy, InsecureConfig
 from wsgi_cors import _problems as kinds
 
 
-@pytest.mark.parametrize("entry,fix", [
-    ("https://*.*.example.com", "write 'https://*.example.com'"),
-    ("https://*.*.*.example.com:*", "write 'https://*.example.com:*'"),
-    ("https://app-*.example.com", "write a wildcard pattern"),
-    ("https://*example.com", "write a wildcard pattern"),
-    ("http://localhost:*/", "write a wildcard pattern"),
-    ("https://app*.example.com", "write a wildcard pattern"),
-])
+@pytest.mark.parametrize(
+    "entry,fix",
+    [
+        ("https://*.*.example.com", "write 'https://*.example.com'"),
+        ("https://*.*.*.example.com:*", "write 'https://*.example.com:*'"),
+        ("https://app-*.example.com", "write a wildcard pattern"),
+        ("https://*example.com", "write a wildcard pattern"),
+        ("http://localhost:*/", "write a wildcard pattern"),
+        ("https://app*.example.com", "write a wildcard pattern"),
+    ],
+)
 def test_glob_looking_string_with_credentials_is_refused(entry: str, fix: str) -> None:
     """Glob-looking origin: with credentials a ConfigError names the string and the fix."""
     with pytest.raises(ConfigError) as raised:
@@ -46,8 +49,17 @@ def test_glob_looking_string_without_credentials_warns_with_the_fix() -> None:
     assert policy.evaluate("GET", "/", origin="https://evil-example.com").allowed  # what the warning is about
 
 
-@pytest.mark.parametrize("regex", [r"https://.*\.example\.com", r"https://[a-z]*\.example\.com", r"https://\w*\.example\.com",
-                                   r"https://(app|api)*\.example\.com", r"https://[a-z*]+\.example\.com", r"https://app\*\.example\.com"])
+@pytest.mark.parametrize(
+    "regex",
+    [
+        r"https://.*\.example\.com",
+        r"https://[a-z]*\.example\.com",
+        r"https://\w*\.example\.com",
+        r"https://(app|api)*\.example\.com",
+        r"https://[a-z*]+\.example\.com",
+        r"https://app\*\.example\.com",
+    ],
+)
 def test_regex_idioms_are_not_taken_for_globs(regex: str) -> None:
     """Glob-looking origin: '.*', a class or a group before '*', an escaped '*' or one inside a class are regex, not glob."""
     with warnings.catch_warnings():
@@ -66,5 +78,7 @@ def test_wildcard_patterns_are_not_globs() -> None:
     """Glob-looking origin: the real wildcard shapes are untouched."""
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        CORSPolicy(origins=["https://*.example.com", "https://*.example.com:*", "http://localhost:*", "http://[::1]:*"],
-                   supports_credentials=True)
+        CORSPolicy(
+            origins=["https://*.example.com", "https://*.example.com:*", "http://localhost:*", "http://[::1]:*"],
+            supports_credentials=True,
+        )

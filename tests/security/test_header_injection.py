@@ -30,18 +30,33 @@ PAYLOADS = {
     "non-latin-1": "\u20ac",
     "lone-surrogate": "\udcff",
 }
-READ_HEADERS = ["Origin", "Access-Control-Request-Method", "Access-Control-Request-Headers", "Access-Control-Request-Private-Network"]
+READ_HEADERS = [
+    "Origin",
+    "Access-Control-Request-Method",
+    "Access-Control-Request-Headers",
+    "Access-Control-Request-Private-Network",
+]
 
 
 def most_reflective_middleware() -> CORSMiddleware:
     # Every subdomain (not origins="*": private-network access for every website is refused at build time).
-    return CORSMiddleware(hello_app, origins=["https://*.example.com"], methods="*", allow_headers="*", allow_private_network=True,
-                          expose_headers=["X-Total"])
+    return CORSMiddleware(
+        hello_app,
+        origins=["https://*.example.com"],
+        methods="*",
+        allow_headers="*",
+        allow_private_network=True,
+        expose_headers=["X-Total"],
+    )
 
 
 def preflight_with(header: str, payload: str) -> dict[str, str]:
-    headers = {"Origin": ORIGIN, "Access-Control-Request-Method": "PUT",
-               "Access-Control-Request-Headers": "x-a", "Access-Control-Request-Private-Network": "true"}
+    headers = {
+        "Origin": ORIGIN,
+        "Access-Control-Request-Method": "PUT",
+        "Access-Control-Request-Headers": "x-a",
+        "Access-Control-Request-Private-Network": "true",
+    }
     headers[header] += payload
     return headers
 
@@ -83,7 +98,9 @@ def test_request_method_with_control_characters_never_reaches_a_header(payload: 
 
 def test_crlf_in_a_requested_header_name_refuses_the_preflight() -> None:
     """Header injection: 'x-a\\r\\nSet-Cookie: a=b' is not a token list, so the preflight is refused, not trimmed."""
-    response = call(most_reflective_middleware(), "OPTIONS", "/", preflight_with("Access-Control-Request-Headers", "\r\nSet-Cookie: a=b"))
+    response = call(
+        most_reflective_middleware(), "OPTIONS", "/", preflight_with("Access-Control-Request-Headers", "\r\nSet-Cookie: a=b")
+    )
     assert response.code == 403
     assert response.cors() == {}
 

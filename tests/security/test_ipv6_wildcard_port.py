@@ -21,8 +21,18 @@ def test_ipv6_any_port_pattern_admits_that_address_on_any_port(origin: str) -> N
     assert CORSPolicy(origins=["http://[::1]:*"]).evaluate("GET", "/", origin=origin).allowed
 
 
-@pytest.mark.parametrize("origin", ["http://1", "http://:", "http://[::2]:8080", "https://[::1]:8080", "http://[::1]:8080.evil.com",
-                                    "http://127.0.0.1:8080", "http://[::1:8080]"])
+@pytest.mark.parametrize(
+    "origin",
+    [
+        "http://1",
+        "http://:",
+        "http://[::2]:8080",
+        "https://[::1]:8080",
+        "http://[::1]:8080.evil.com",
+        "http://127.0.0.1:8080",
+        "http://[::1:8080]",
+    ],
+)
 def test_ipv6_any_port_pattern_admits_nothing_else(origin: str) -> None:
     """IPv6 wildcard port: no other address, scheme or spelling is admitted (the old regex admitted 'http://1')."""
     assert not CORSPolicy(origins=["http://[::1]:*"]).evaluate("GET", "/", origin=origin).allowed

@@ -11,7 +11,9 @@ import pytest
 from wsgi_cors import CORSPolicy
 
 
-@pytest.mark.parametrize("attacker", ["https://barfoo.com", "https://foobar.com", "https://bar.foo.com", "https://foo.com.bar.com"])
+@pytest.mark.parametrize(
+    "attacker", ["https://barfoo.com", "https://foobar.com", "https://bar.foo.com", "https://foo.com.bar.com"]
+)
 def test_two_exact_origins_admit_nothing_else(attacker: str) -> None:
     """Shared-suffix matcher bug: 'https://foo.com' and 'https://bar.com' admit exactly those two origins."""
     policy = CORSPolicy(origins=["https://foo.com", "https://bar.com"])

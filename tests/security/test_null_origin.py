@@ -16,13 +16,17 @@ from wsgi_cors import CORSMiddleware, CORSPolicy
 from .wsgi_call import call, hello_app
 
 
-@pytest.mark.parametrize("origins", [
-    "*",
-    ["https://*.example.com"],
-    [r"null|https://app\.example\.com"],
-    [re.compile(r"n.*")],
-    [lambda origin: True],
-], ids=["star", "wildcard", "regex-naming-null", "compiled-regex", "predicate"])
+@pytest.mark.parametrize(
+    "origins",
+    [
+        "*",
+        ["https://*.example.com"],
+        [r"null|https://app\.example\.com"],
+        [re.compile(r"n.*")],
+        [lambda origin: True],
+    ],
+    ids=["star", "wildcard", "regex-naming-null", "compiled-regex", "predicate"],
+)
 def test_null_is_not_admitted_unless_listed(origins: Any) -> None:
     """null origin: no configuration other than the literal 'null' admits it."""
     response = call(CORSMiddleware(hello_app, origins=origins), "GET", "/", {"Origin": "null"})

@@ -23,9 +23,27 @@ from wsgi_cors.testing import cors_unsafe_request_header_names, needs_preflight
 
 # The clause's own list, as written in Fetch "forbidden request-header" step 1.
 FETCH_FORBIDDEN_NAMES = [
-    "Accept-Charset", "Accept-Encoding", "Access-Control-Request-Headers", "Access-Control-Request-Method", "Connection",
-    "Content-Length", "Cookie", "Cookie2", "Date", "DNT", "Expect", "Host", "Keep-Alive", "Origin", "Referer",
-    "Set-Cookie", "TE", "Trailer", "Transfer-Encoding", "Upgrade", "Via",
+    "Accept-Charset",
+    "Accept-Encoding",
+    "Access-Control-Request-Headers",
+    "Access-Control-Request-Method",
+    "Connection",
+    "Content-Length",
+    "Cookie",
+    "Cookie2",
+    "Date",
+    "DNT",
+    "Expect",
+    "Host",
+    "Keep-Alive",
+    "Origin",
+    "Referer",
+    "Set-Cookie",
+    "TE",
+    "Trailer",
+    "Transfer-Encoding",
+    "Upgrade",
+    "Via",
 ]
 
 
@@ -43,8 +61,13 @@ def safelisted(name: str, value: str) -> bool:
 @pytest.mark.parametrize("name", ["Accept", "Accept-Language", "Content-Language", "Content-Type", "Range"])
 def test_value_longer_than_128_bytes_is_not_safelisted(name: str) -> None:
     """ "If value's length is greater than 128, then return false." (each safelisted name at 128 and 129 bytes)"""
-    fits = {"Accept": "a" * 128, "Accept-Language": "a" * 128, "Content-Language": "a" * 128,
-            "Content-Type": "text/plain;x=" + "a" * 115, "Range": "bytes=" + "1" * 60 + "-" + "1" * 61}[name]
+    fits = {
+        "Accept": "a" * 128,
+        "Accept-Language": "a" * 128,
+        "Content-Language": "a" * 128,
+        "Content-Type": "text/plain;x=" + "a" * 115,
+        "Range": "bytes=" + "1" * 60 + "-" + "1" * 61,
+    }[name]
     assert len(fits) == 128 and safelisted(name, fits)
     assert not safelisted(name, fits + ("a" if name != "Range" else "1"))
 
@@ -78,30 +101,50 @@ def test_content_type_with_a_cors_unsafe_request_header_byte_is_not_safelisted(b
     assert not safelisted("Content-Type", f"text/plain;a={chr(byte)}")
 
 
-@pytest.mark.parametrize(("value", "expected"), [
-    ("text/plain", True), ("application/x-www-form-urlencoded", True), ("multipart/form-data; boundary=x", True),
-    ("TEXT/Plain;charset=utf-8", True),  # the essence is lower-cased by the MIME type parser
-    ("text/plain ;charset=utf-8", True),  # "remove any trailing HTTP whitespace from subtype"
-    ("application/json", False), ("text/html", False), ("text", False),  # essence not one of the three
-    ("text /plain", False), ("text/pla in", False), ("/plain", False), ("text/", False),  # "If mimeType is failure"
-])
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("text/plain", True),
+        ("application/x-www-form-urlencoded", True),
+        ("multipart/form-data; boundary=x", True),
+        ("TEXT/Plain;charset=utf-8", True),  # the essence is lower-cased by the MIME type parser
+        ("text/plain ;charset=utf-8", True),  # "remove any trailing HTTP whitespace from subtype"
+        ("application/json", False),
+        ("text/html", False),
+        ("text", False),  # essence not one of the three
+        ("text /plain", False),
+        ("text/pla in", False),
+        ("/plain", False),
+        ("text/", False),  # "If mimeType is failure"
+    ],
+)
 def test_content_type_is_safelisted_only_for_the_three_mime_type_essences(value: str, expected: bool) -> None:
     """ "Let mimeType be the result of parsing ... If mimeType is failure, then return false. If mimeType's essence is
     not "application/x-www-form-urlencoded", "multipart/form-data", or "text/plain", then return false." """
     assert safelisted("Content-Type", value) is expected
 
 
-@pytest.mark.parametrize(("value", "expected"), [
-    ("bytes=0-", True), ("bytes=0-499", True), ("bytes=5-5", True), ("bytes=00-1", True),
-    ("bytes=5-1", False),  # "If rangeStartValue and rangeEndValue are numbers, and rangeStartValue is greater ..."
-    ("bytes=10-9", False), ("bytes=1000-999", False),
-    ("bytes=-500", False),  # "If rangeValue[0] is null, then return false."
-    ("bytes=-", False),  # "If rangeEndValue and rangeStartValue are null, then return failure."
-    ("bytes = 0-1", False), ("bytes=0 -1", False),  # allowWhitespace is false for the safelist
-    ("Bytes=0-1", False),  # "If data does not start with "bytes", then return failure." (case-sensitive)
-    ("bytes=0-1,2-3", False),  # "If position is not past the end of data, then return failure." (one range only)
-    ("bytes=0-1x", False), ("bytes:0-1", False), ("bytes=a-1", False),
-])
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("bytes=0-", True),
+        ("bytes=0-499", True),
+        ("bytes=5-5", True),
+        ("bytes=00-1", True),
+        ("bytes=5-1", False),  # "If rangeStartValue and rangeEndValue are numbers, and rangeStartValue is greater ..."
+        ("bytes=10-9", False),
+        ("bytes=1000-999", False),
+        ("bytes=-500", False),  # "If rangeValue[0] is null, then return false."
+        ("bytes=-", False),  # "If rangeEndValue and rangeStartValue are null, then return failure."
+        ("bytes = 0-1", False),
+        ("bytes=0 -1", False),  # allowWhitespace is false for the safelist
+        ("Bytes=0-1", False),  # "If data does not start with "bytes", then return failure." (case-sensitive)
+        ("bytes=0-1,2-3", False),  # "If position is not past the end of data, then return failure." (one range only)
+        ("bytes=0-1x", False),
+        ("bytes:0-1", False),
+        ("bytes=a-1", False),
+    ],
+)
 def test_range_is_safelisted_only_for_a_single_range_with_a_start_not_after_its_end(value: str, expected: bool) -> None:
     """ "range: Let rangeValue be the result of parsing a single range header value given value and false. If rangeValue
     is failure, then return false. If rangeValue[0] is null, then return false." """
@@ -134,8 +177,11 @@ def test_safelisted_values_over_1024_bytes_in_total_all_become_unsafe() -> None:
 
 def test_unsafe_names_are_a_sorted_lowercase_set() -> None:
     """ "Return the result of convert header names to a sorted-lowercase set with unsafeNames." """
-    assert unsafe(("X-B", "1"), ("x-a", "2"), ("X-b", "3"), ("Content-Type", "application/json")) == \
-        ("content-type", "x-a", "x-b")
+    assert unsafe(("X-B", "1"), ("x-a", "2"), ("X-b", "3"), ("Content-Type", "application/json")) == (
+        "content-type",
+        "x-a",
+        "x-b",
+    )
 
 
 def test_values_are_normalized_before_the_rules_apply() -> None:
@@ -146,8 +192,9 @@ def test_values_are_normalized_before_the_rules_apply() -> None:
 # --- forbidden request-header ------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("name", FETCH_FORBIDDEN_NAMES + [name.lower() for name in FETCH_FORBIDDEN_NAMES]
-                         + ["Access-Control-Request-Private-Network"])
+@pytest.mark.parametrize(
+    "name", FETCH_FORBIDDEN_NAMES + [name.lower() for name in FETCH_FORBIDDEN_NAMES] + ["Access-Control-Request-Private-Network"]
+)
 def test_a_forbidden_request_header_a_page_sets_is_dropped_not_counted(name: str) -> None:
     """ "forbidden request-header", step 1: "If name is a byte-case-insensitive match for one of: Accept-Charset, ...
     Via, then return true." A page's Headers object drops it (guard "request"), so it never makes a preflight."""
@@ -179,10 +226,17 @@ def test_a_method_override_header_naming_other_methods_is_sent_and_needs_a_prefl
     assert unsafe(("X-HTTP-Method-Override", value)) == ("x-http-method-override",)
 
 
-@pytest.mark.parametrize(("value", "values"), [
-    ("nosniff,", ["nosniff", ""]), ('text/html;", x/x', ['text/html;", x/x']), ('x/x;test="hi",y/y', ['x/x;test="hi"', "y/y"]),
-    ("x / x,,,1", ["x / x", "", "", "1"]), ('"1,2", 3', ['"1,2"', "3"]), ("", [""]),
-])
+@pytest.mark.parametrize(
+    ("value", "values"),
+    [
+        ("nosniff,", ["nosniff", ""]),
+        ('text/html;", x/x', ['text/html;", x/x']),
+        ('x/x;test="hi",y/y', ['x/x;test="hi"', "y/y"]),
+        ("x / x,,,1", ["x / x", "", "", "1"]),
+        ('"1,2", 3', ['"1,2"', "3"]),
+        ("", [""]),
+    ],
+)
 def test_get_decode_and_split_follows_the_standards_own_examples(value: str, values: list[str]) -> None:
     """ "get, decode, and split": the table of examples in Fetch §2.2.2 (headers)."""
     from wsgi_cors._headers import split_header_value
@@ -195,13 +249,19 @@ def test_the_validator_and_the_oracle_read_the_same_forbidden_list(name: str) ->
     """One source of truth (wsgi_cors._headers): a name the browser drops is one the configuration may not allow."""
     with pytest.raises(ConfigError) as raised:
         CORSPolicy(allow_headers=[name])
-    assert {problem.code for problem in raised.value.problems} & {kinds.FORBIDDEN_REQUEST_HEADER.code, kinds.ACCESS_CONTROL_HEADER.code, kinds.BAD_HEADER_NAME.code}
+    assert {problem.code for problem in raised.value.problems} & {
+        kinds.FORBIDDEN_REQUEST_HEADER.code,
+        kinds.ACCESS_CONTROL_HEADER.code,
+        kinds.BAD_HEADER_NAME.code,
+    }
     assert unsafe((name, "x")) == ()
 
 
 def test_the_fetch_lists_in_headers_are_the_standards() -> None:
     """ "forbidden request-header" step 1 and "forbidden method", as the standard lists them (plus PNA's one name)."""
-    assert FORBIDDEN_REQUEST_HEADERS == {name.lower() for name in FETCH_FORBIDDEN_NAMES} | {"access-control-request-private-network"}
+    assert FORBIDDEN_REQUEST_HEADERS == {name.lower() for name in FETCH_FORBIDDEN_NAMES} | {
+        "access-control-request-private-network"
+    }
     assert FORBIDDEN_METHODS == {"CONNECT", "TRACE", "TRACK"}
 
 
@@ -211,9 +271,23 @@ def test_the_fetch_lists_in_headers_are_the_standards() -> None:
 def test_check_sends_a_preflight_for_range_5_1_and_ignores_the_forbidden_headers(capsys: pytest.CaptureFixture[str]) -> None:
     """`wsgi-cors check` reports what the browser does: Range bytes=5-1 is preflighted; Cookie and a TRACE override are
     dropped, so the preflight asks for range only."""
-    status = main(["check", "--origin", "https://app.example.com", "--origins", "https://app.example.com", "--json",
-                   "--header", "Range: bytes=5-1", "--header", "Cookie: session=1",
-                   "--header", "X-HTTP-Method-Override: TRACE", "/x"])
+    status = main(
+        [
+            "check",
+            "--origin",
+            "https://app.example.com",
+            "--origins",
+            "https://app.example.com",
+            "--json",
+            "--header",
+            "Range: bytes=5-1",
+            "--header",
+            "Cookie: session=1",
+            "--header",
+            "X-HTTP-Method-Override: TRACE",
+            "/x",
+        ]
+    )
     report = json.loads(capsys.readouterr().out)
     assert report["preflight"]["sent"] is True
     assert report["preflight"]["why"] == "range is not a CORS-safelisted header"

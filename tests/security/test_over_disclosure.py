@@ -13,30 +13,51 @@ from wsgi_cors import CORSMiddleware
 from .wsgi_call import call, hello_app
 
 TRUSTED = "https://app.example.com"
-CONFIG: dict[str, Any] = {"origins": [TRUSTED], "supports_credentials": True, "allow_headers": ["x-api-key", "x-internal-debug"],
-          "expose_headers": ["X-Total"], "max_age": 600}
+CONFIG: dict[str, Any] = {
+    "origins": [TRUSTED],
+    "supports_credentials": True,
+    "allow_headers": ["x-api-key", "x-internal-debug"],
+    "expose_headers": ["X-Total"],
+    "max_age": 600,
+}
 
 
 def test_refused_origin_learns_nothing_from_the_preflight() -> None:
     """Over-disclosure: no methods, headers, max-age or credentials for an origin that is not allowed."""
-    response = call(CORSMiddleware(hello_app, **CONFIG), "OPTIONS", "/", {
-        "Origin": "https://attacker.example", "Access-Control-Request-Method": "PUT", "Access-Control-Request-Headers": "x-api-key"})
+    response = call(
+        CORSMiddleware(hello_app, **CONFIG),
+        "OPTIONS",
+        "/",
+        {
+            "Origin": "https://attacker.example",
+            "Access-Control-Request-Method": "PUT",
+            "Access-Control-Request-Headers": "x-api-key",
+        },
+    )
     assert response.code == 403
     assert response.cors() == {}
 
 
 def test_refused_header_learns_nothing_either() -> None:
     """Over-disclosure: a preflight refused for its headers does not reveal the allowed ones."""
-    response = call(CORSMiddleware(hello_app, **CONFIG), "OPTIONS", "/", {
-        "Origin": TRUSTED, "Access-Control-Request-Method": "PUT", "Access-Control-Request-Headers": "x-guess"})
+    response = call(
+        CORSMiddleware(hello_app, **CONFIG),
+        "OPTIONS",
+        "/",
+        {"Origin": TRUSTED, "Access-Control-Request-Method": "PUT", "Access-Control-Request-Headers": "x-guess"},
+    )
     assert response.code == 403
     assert response.cors() == {}
 
 
 def test_allowed_preflight_echoes_only_the_requested_headers() -> None:
     """Over-disclosure: the allow-list's other names ('x-internal-debug') are not listed to the page."""
-    response = call(CORSMiddleware(hello_app, **CONFIG), "OPTIONS", "/", {
-        "Origin": TRUSTED, "Access-Control-Request-Method": "PUT", "Access-Control-Request-Headers": "x-api-key"})
+    response = call(
+        CORSMiddleware(hello_app, **CONFIG),
+        "OPTIONS",
+        "/",
+        {"Origin": TRUSTED, "Access-Control-Request-Method": "PUT", "Access-Control-Request-Headers": "x-api-key"},
+    )
     assert response.get("Access-Control-Allow-Headers") == "x-api-key"
 
 

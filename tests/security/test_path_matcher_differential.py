@@ -27,20 +27,73 @@ Pattern = Union[str, "re.Pattern[str]"]
 
 # (regex piece, texts a path may hold where it stands)
 PIECES = [
-    ("/", ["/"]), ("api", ["api"]), ("admin", ["admin", "ADMIN"]), ("x", ["x"]), ("a", ["a", "A"]), (r"\.json", [".json"]),
-    (r"\.", ["."]), ("-", ["-"]), (r"\(", ["("]), (r"\]", ["]"]), (r"\|", ["|"]), (" ", [" ", ""]), ("ſ", ["ſ", "s", "S"]),
-    (".", ["x", "/", "\n"]), ("[a-z]", ["a", "Z"]), ("[^/]", ["a", "/"]), ("[](]", ["]", "(", "a"]), ("[]a]", ["]", "a"]),
-    ("[^](]", ["a", "]", "("]), ("[^]/]", ["x", "]"]), ("[]|(]", ["|", "("]), (r"\d", ["1"]), (r"\w", ["a", "_"]), ("[A-Z]", ["A", "a"]),
-    ("(admin|staff)", ["admin", "staff"]), ("(?:/x)", ["/x"]), ("(?P<n>a)", ["a"]), ("(?i:ADMIN)", ["admin", "ADMIN"]),
-    ("(?-i:api)", ["api", "API"]), ("(?=a)", [""]), ("(?!a)", [""]), ("(?<=/)", [""]), ("(?<!x)", [""]), (r"(?<!\.json)", [""]),
-    ("(?>.*)", ["", "x.json"]), ("(?>a+)", ["a", "aa"]), ("$", ["", "\n"]), (r"\Z", [""]), (r"\b", [""]), (r"\B", [""]),
-    ("^", [""]), (r"\A", [""]), (r"([a-z])\1", ["aa", "ab"]), ("(a)?(?(1)b|c)", ["ab", "c"]), ("(?#note)", [""]),
+    ("/", ["/"]),
+    ("api", ["api"]),
+    ("admin", ["admin", "ADMIN"]),
+    ("x", ["x"]),
+    ("a", ["a", "A"]),
+    (r"\.json", [".json"]),
+    (r"\.", ["."]),
+    ("-", ["-"]),
+    (r"\(", ["("]),
+    (r"\]", ["]"]),
+    (r"\|", ["|"]),
+    (" ", [" ", ""]),
+    ("ſ", ["ſ", "s", "S"]),
+    (".", ["x", "/", "\n"]),
+    ("[a-z]", ["a", "Z"]),
+    ("[^/]", ["a", "/"]),
+    ("[](]", ["]", "(", "a"]),
+    ("[]a]", ["]", "a"]),
+    ("[^](]", ["a", "]", "("]),
+    ("[^]/]", ["x", "]"]),
+    ("[]|(]", ["|", "("]),
+    (r"\d", ["1"]),
+    (r"\w", ["a", "_"]),
+    ("[A-Z]", ["A", "a"]),
+    ("(admin|staff)", ["admin", "staff"]),
+    ("(?:/x)", ["/x"]),
+    ("(?P<n>a)", ["a"]),
+    ("(?i:ADMIN)", ["admin", "ADMIN"]),
+    ("(?-i:api)", ["api", "API"]),
+    ("(?=a)", [""]),
+    ("(?!a)", [""]),
+    ("(?<=/)", [""]),
+    ("(?<!x)", [""]),
+    (r"(?<!\.json)", [""]),
+    ("(?>.*)", ["", "x.json"]),
+    ("(?>a+)", ["a", "aa"]),
+    ("$", ["", "\n"]),
+    (r"\Z", [""]),
+    (r"\b", [""]),
+    (r"\B", [""]),
+    ("^", [""]),
+    (r"\A", [""]),
+    (r"([a-z])\1", ["aa", "ab"]),
+    ("(a)?(?(1)b|c)", ["ab", "c"]),
+    ("(?#note)", [""]),
 ]
 # Weighted towards what makes rules share or hide prefixes: literal text, and classes that start with "]".
 WEIGHTED = PIECES + PIECES[:5] * 2 + [piece for piece in PIECES if piece[0].startswith(("[]", "[^]"))] * 3
 QUANTIFIERS = ["", "", "", "", "*", "+", "?", "{2}", "{1,3}", "*?", "+?", "*+", "++", "?+"]
-ENDINGS = ["", "", ".*", "/.*", "(?:/.*)?", "$", r"\Z", r"(?<!\.json)", r"(?>.*)(?<!\.json)", r".*+(?<!\.json)", "(?!.*admin)",
-           "/*", ".*$", "(.*)", "(?:.*|x)", "(?>.*)"]
+ENDINGS = [
+    "",
+    "",
+    ".*",
+    "/.*",
+    "(?:/.*)?",
+    "$",
+    r"\Z",
+    r"(?<!\.json)",
+    r"(?>.*)(?<!\.json)",
+    r".*+(?<!\.json)",
+    "(?!.*admin)",
+    "/*",
+    ".*$",
+    "(.*)",
+    "(?:.*|x)",
+    "(?>.*)",
+]
 STARTS = ["", "", "", "^", r"\A", "/"]
 INLINE_FLAGS = ["", "", "", "", "(?i)", "(?s)", "(?x)", "(?m)"]
 COMPILE_FLAGS = [0, 0, re.IGNORECASE, re.VERBOSE, re.DOTALL, re.MULTILINE, re.ASCII]
@@ -64,7 +117,9 @@ def rule_and_paths(draw: st.DrawFn) -> tuple[Pattern, list[str]]:
     branches = []
     for _ in range(draw(st.sampled_from([1, 1, 2]))):
         parts = draw(st.lists(st.tuples(st.sampled_from(WEIGHTED), st.sampled_from(QUANTIFIERS)), max_size=4))
-        parts = [(piece, "" if piece[1] == [""] else quantifier) for piece, quantifier in parts]  # an assertion has nothing to repeat
+        parts = [
+            (piece, "" if piece[1] == [""] else quantifier) for piece, quantifier in parts
+        ]  # an assertion has nothing to repeat
         start, ending = draw(st.sampled_from(STARTS)), draw(st.sampled_from(ENDINGS))
         text = start + "".join(piece + quantifier for (piece, _), quantifier in parts) + ending
         paths = []
@@ -101,8 +156,13 @@ def matches(rule: PathRule[int], path: str) -> bool:
 
 
 @fuzz_settings(400)
-@given(drawn=st.lists(rule_and_paths(), min_size=1, max_size=8), extra=st.lists(st.sampled_from(ENDING_TEXTS + EXACT_PATHS), max_size=4))
-def test_the_path_matcher_picks_the_rule_the_naive_ordered_scan_picks(drawn: list[tuple[Pattern, list[str]]], extra: list[str]) -> None:
+@given(
+    drawn=st.lists(rule_and_paths(), min_size=1, max_size=8),
+    extra=st.lists(st.sampled_from(ENDING_TEXTS + EXACT_PATHS), max_size=4),
+)
+def test_the_path_matcher_picks_the_rule_the_naive_ordered_scan_picks(
+    drawn: list[tuple[Pattern, list[str]]], extra: list[str]
+) -> None:
     """Matcher differential: the exact dict, the prefix index, the combined regex and 'always' agree with trying each rule in order."""
     rules = [PathRule(pattern, index, index) for index, (pattern, _) in enumerate(drawn)]
     matcher = PathMatcher(rules)
@@ -116,7 +176,9 @@ def test_the_path_matcher_picks_the_rule_the_naive_ordered_scan_picks(drawn: lis
     assert list(matcher.ordered) == exact + patterns
     assert [rule.index for rule in exact] == sorted(rule.index for rule in exact)
     assert [(-len(rule.prefix), rule.index) for rule in patterns] == sorted((-len(rule.prefix), rule.index) for rule in patterns)
-    assert {rule.index for rule in matcher.ordered} | {rule.index for rule, _ in matcher.shadowed if rule.regex is None} == set(range(len(rules)))
+    assert {rule.index for rule in matcher.ordered} | {rule.index for rule, _ in matcher.shadowed if rule.regex is None} == set(
+        range(len(rules))
+    )
 
     for path in paths:
         assert matcher.match(path) == naive(matcher.ordered, path), (drawn, path)

@@ -22,16 +22,21 @@ from .wsgi_call import call, hello_app
 
 ADMIN = "https://admin.example.com"
 PARTNER = "https://partner.example"
-needs_atomic_groups = pytest.mark.skipif(sys.version_info < (3, 11), reason="atomic groups and possessive quantifiers are Python 3.11+")
+needs_atomic_groups = pytest.mark.skipif(
+    sys.version_info < (3, 11), reason="atomic groups and possessive quantifiers are Python 3.11+"
+)
 
 
 @pytest.mark.parametrize("admin_rule", [r"/x[](]|/admin/.*", r"/x[^](]|/admin/.*", r"/x[]|(]|/admin/.*"])
 def test_a_class_starting_with_a_bracket_does_not_hide_a_top_level_alternative(admin_rule: str) -> None:
     """Pattern analysis: in '/x[](]|/admin/.*' the '|' is top-level, so /admin/users gets the admin rule, not the catch-all."""
-    middleware = CORSMiddleware(hello_app, resources={
-        admin_rule: {"origins": [ADMIN]},
-        r"/.*": {"origins": [PARTNER], "supports_credentials": True},
-    })
+    middleware = CORSMiddleware(
+        hello_app,
+        resources={
+            admin_rule: {"origins": [ADMIN]},
+            r"/.*": {"origins": [PARTNER], "supports_credentials": True},
+        },
+    )
     response = call(middleware, "GET", "/admin/users", {"Origin": PARTNER})
     assert response.get("Access-Control-Allow-Origin") is None
     assert response.get("Access-Control-Allow-Credentials") is None
@@ -65,7 +70,9 @@ def test_an_inline_flag_in_one_rule_does_not_apply_to_the_others() -> None:
     """Rule combination: '(?i)' stays with its rule (before Python 3.11 a combined regex made every rule case-insensitive)."""
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # Python < 3.11: "Flags not at the start of the expression"
-        policy = CORSPolicy(resources={r"(?i)/admin/.*": {"origins": [ADMIN]}, r"/api/.*": {"origins": [PARTNER]}, r"/.*": {"origins": [ADMIN]}})
+        policy = CORSPolicy(
+            resources={r"(?i)/admin/.*": {"origins": [ADMIN]}, r"/api/.*": {"origins": [PARTNER]}, r"/.*": {"origins": [ADMIN]}}
+        )
     assert policy.evaluate("GET", "/API/x", origin=PARTNER).rule == r"/.*"
     assert not policy.evaluate("GET", "/API/x", origin=PARTNER).allowed
 

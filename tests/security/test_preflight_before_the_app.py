@@ -35,8 +35,12 @@ class AuthenticatingApp:
 def test_preflight_is_answered_without_calling_the_app() -> None:
     """Auth before CORS: the credential-less preflight is answered by the middleware; the app never runs."""
     app = AuthenticatingApp()
-    response = call(CORSMiddleware(app, origins=[TRUSTED], supports_credentials=True), "OPTIONS", "/account",
-                    {"Origin": TRUSTED, "Access-Control-Request-Method": "DELETE"})
+    response = call(
+        CORSMiddleware(app, origins=[TRUSTED], supports_credentials=True),
+        "OPTIONS",
+        "/account",
+        {"Origin": TRUSTED, "Access-Control-Request-Method": "DELETE"},
+    )
     assert response.code == 200
     assert app.calls == 0
 
@@ -44,8 +48,12 @@ def test_preflight_is_answered_without_calling_the_app() -> None:
 def test_rejected_preflight_does_not_reach_the_app_either() -> None:
     """Auth before CORS: a refused preflight is answered 403 by the middleware, with no side effect in the app."""
     app = AuthenticatingApp()
-    response = call(CORSMiddleware(app, origins=[TRUSTED]), "OPTIONS", "/account",
-                    {"Origin": "https://attacker.example", "Access-Control-Request-Method": "DELETE"})
+    response = call(
+        CORSMiddleware(app, origins=[TRUSTED]),
+        "OPTIONS",
+        "/account",
+        {"Origin": "https://attacker.example", "Access-Control-Request-Method": "DELETE"},
+    )
     assert response.code == 403
     assert app.calls == 0
 
@@ -60,7 +68,9 @@ def test_options_without_request_method_goes_to_the_app_and_its_auth() -> None:
 
 def test_authentication_failures_carry_cors_headers() -> None:
     """Auth before CORS: the app's 401 is readable by the allowed origin, so the page can react to it."""
-    response = call(CORSMiddleware(AuthenticatingApp(), origins=[TRUSTED], supports_credentials=True), "GET", "/account", {"Origin": TRUSTED})
+    response = call(
+        CORSMiddleware(AuthenticatingApp(), origins=[TRUSTED], supports_credentials=True), "GET", "/account", {"Origin": TRUSTED}
+    )
     assert response.code == 401
     assert response.get("Access-Control-Allow-Origin") == TRUSTED
     assert response.get("Access-Control-Allow-Credentials") == "true"

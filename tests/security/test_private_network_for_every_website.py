@@ -34,14 +34,25 @@ def test_private_network_for_every_website_in_a_path_rule_is_refused() -> None:
     with pytest.raises(ConfigError) as raised:
         CORSPolicy(resources={r"/router/.*": {"allow_private_network": True}})
     assert [(problem.code, problem.location, problem.value) for problem in raised.value.problems] == [
-        (kinds.PRIVATE_NETWORK_ANY_WEBSITE.code, Location("origins", rule="/router/.*"), "*")]
+        (kinds.PRIVATE_NETWORK_ANY_WEBSITE.code, Location("origins", rule="/router/.*"), "*")
+    ]
 
 
 def test_private_network_for_listed_origins_is_allowed() -> None:
     """Private network for listed origins: the intended use still works end to end."""
-    middleware = CORSMiddleware(hello_app, origins=["https://app.example.com", "https://*.corp.example.com"], allow_private_network=True)
-    response = call(middleware, "OPTIONS", "/", {"Origin": "https://app.example.com", "Access-Control-Request-Method": "GET",
-                                                  "Access-Control-Request-Private-Network": "true"})
+    middleware = CORSMiddleware(
+        hello_app, origins=["https://app.example.com", "https://*.corp.example.com"], allow_private_network=True
+    )
+    response = call(
+        middleware,
+        "OPTIONS",
+        "/",
+        {
+            "Origin": "https://app.example.com",
+            "Access-Control-Request-Method": "GET",
+            "Access-Control-Request-Private-Network": "true",
+        },
+    )
     assert response.get("Access-Control-Allow-Private-Network") == "true"
 
 

@@ -24,10 +24,15 @@ from wsgi_cors._publicsuffix import public_suffixes_under
 from ..fuzz.strategies import fuzz_settings
 
 
-@pytest.mark.parametrize("pattern,under", [
-    ("https://*.amazonaws.com", "amazonaws.com"), ("https://*.windows.net", "windows.net"), ("https://*.on.aws", "on.aws"),
-    ("https://*.core.windows.net:*", "core.windows.net"),
-])
+@pytest.mark.parametrize(
+    "pattern,under",
+    [
+        ("https://*.amazonaws.com", "amazonaws.com"),
+        ("https://*.windows.net", "windows.net"),
+        ("https://*.on.aws", "on.aws"),
+        ("https://*.core.windows.net:*", "core.windows.net"),
+    ],
+)
 def test_wildcard_with_a_public_suffix_under_its_domain_is_refused_with_credentials(pattern: str, under: str) -> None:
     """Suffix under a wildcard: the error names the pattern, a public suffix under it, and the opt-in."""
     with pytest.raises(ConfigError) as raised:
@@ -49,9 +54,18 @@ def test_wildcard_under_a_public_suffix_stays_allowed_without_credentials() -> N
     CORSPolicy(origins=["https://*.amazonaws.com"])
 
 
-@pytest.mark.parametrize("regex", [r"https://[a-z0-9-]+\.github\.io", r"https://.*\.com", r"https://[a-z0-9.-]+\.amazonaws\.com",
-                                   r"https://[a-z0-9-]+\.herokuapp\.com(:\d+)?", r"https://(?:[a-z0-9-]+\.)+co\.uk",
-                                   r"https://[a-z]+\.s3\.amazonaws\.com", re.compile(r"https://[\w-]+\.blogspot\.com")])
+@pytest.mark.parametrize(
+    "regex",
+    [
+        r"https://[a-z0-9-]+\.github\.io",
+        r"https://.*\.com",
+        r"https://[a-z0-9.-]+\.amazonaws\.com",
+        r"https://[a-z0-9-]+\.herokuapp\.com(:\d+)?",
+        r"https://(?:[a-z0-9-]+\.)+co\.uk",
+        r"https://[a-z]+\.s3\.amazonaws\.com",
+        re.compile(r"https://[\w-]+\.blogspot\.com"),
+    ],
+)
 def test_regex_over_a_public_suffix_with_credentials_is_refused(regex: object) -> None:
     """Regex over a public suffix: refused with credentials, naming the regex, an admitted origin and the opt-in."""
     with pytest.raises(ConfigError) as raised:
@@ -64,7 +78,9 @@ def test_regex_over_a_public_suffix_with_credentials_is_refused(regex: object) -
 
 def test_regex_over_a_public_suffix_is_accepted_with_the_opt_in() -> None:
     """Regex over a public suffix: the opt-in that covers '*.github.io' covers the regex too."""
-    policy = CORSPolicy(origins=[r"https://[a-z0-9-]+\.github\.io"], supports_credentials=True, allow_public_suffix_wildcards=True)
+    policy = CORSPolicy(
+        origins=[r"https://[a-z0-9-]+\.github\.io"], supports_credentials=True, allow_public_suffix_wildcards=True
+    )
     assert policy.evaluate("GET", "/", origin="https://someone.github.io").allowed
 
 
@@ -73,10 +89,16 @@ def test_regex_over_a_public_suffix_is_accepted_without_credentials() -> None:
     assert CORSPolicy(origins=[r"https://.*\.com"]).evaluate("GET", "/", origin="https://evil.com").allowed
 
 
-@pytest.mark.parametrize("domain,expected", [
-    ("amazonaws.com", "s3.amazonaws.com"), ("windows.net", "blob.core.windows.net"), ("on.aws", None),
-    ("AmazonAWS.com.", "s3.amazonaws.com"), ("kawasaki.jp", "*.kawasaki.jp"),
-])
+@pytest.mark.parametrize(
+    "domain,expected",
+    [
+        ("amazonaws.com", "s3.amazonaws.com"),
+        ("windows.net", "blob.core.windows.net"),
+        ("on.aws", None),
+        ("AmazonAWS.com.", "s3.amazonaws.com"),
+        ("kawasaki.jp", "*.kawasaki.jp"),
+    ],
+)
 def test_public_suffixes_under_a_domain(domain: str, expected: object) -> None:
     """Suffix index: the entries strictly under a domain, wildcard rules kept with their '*'."""
     found = public_suffixes_under(domain)
@@ -94,10 +116,13 @@ def test_no_public_suffix_under_leaf_or_registrable_domains(domain: str) -> None
 
 # --- Against the real list: every entry with a parent --------------------------------------------------------------
 
+
 def _entries(*, exceptions: bool) -> list[str]:
     """The list's ASCII rules of two labels or more (as the package parsed them, punycode included); exception rules without '!'."""
     rules = PublicSuffixList()._publicsuffix
-    return sorted({rule.lstrip("!") for rule in rules if rule.isascii() and rule.count(".") >= 1 and (exceptions or rule[0] != "!")})
+    return sorted(
+        {rule.lstrip("!") for rule in rules if rule.isascii() and rule.count(".") >= 1 and (exceptions or rule[0] != "!")}
+    )
 
 
 ENTRIES = _entries(exceptions=True)
@@ -119,12 +144,17 @@ def test_wildcard_over_the_parent_of_any_list_entry_is_refused_with_credentials(
 
 
 @fuzz_settings(80)
-@given(entry=st.sampled_from(SUFFIX_ENTRIES),
-       shape=st.sampled_from([r"https://[a-z0-9-]+\.{s}", r"https://(?:[a-z0-9-]+\.)+{s}(:\d+)?", r"https://.*\.{s}"]))
+@given(
+    entry=st.sampled_from(SUFFIX_ENTRIES),
+    shape=st.sampled_from([r"https://[a-z0-9-]+\.{s}", r"https://(?:[a-z0-9-]+\.)+{s}(:\d+)?", r"https://.*\.{s}"]),
+)
 def test_regex_over_any_list_entry_is_refused_with_credentials(entry: str, shape: str) -> None:
     """Regex over a public suffix, real list: a regex admitting any label under an entry is refused with credentials (item 4a)."""
     suffix = _fill(entry)
     regex = shape.format(s=re.escape(suffix))
     with pytest.raises(ConfigError) as raised:
         CORSPolicy(origins=[regex], supports_credentials=True)
-    assert {problem.code for problem in raised.value.problems} & {kinds.CREDENTIALS_PUBLIC_SUFFIX_PATTERN.code, kinds.CREDENTIALS_CATCH_ALL.code}
+    assert {problem.code for problem in raised.value.problems} & {
+        kinds.CREDENTIALS_PUBLIC_SUFFIX_PATTERN.code,
+        kinds.CREDENTIALS_CATCH_ALL.code,
+    }

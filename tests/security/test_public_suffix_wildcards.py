@@ -18,20 +18,28 @@ from wsgi_cors import _publicsuffix as publicsuffix
 from wsgi_cors._publicsuffix import is_public_suffix
 
 
-@pytest.mark.parametrize("pattern", ["https://*.github.io", "https://*.co.uk", "https://*.com", "https://*.herokuapp.com:*",
-                                     "https://*.s3.amazonaws.com"])
+@pytest.mark.parametrize(
+    "pattern",
+    ["https://*.github.io", "https://*.co.uk", "https://*.com", "https://*.herokuapp.com:*", "https://*.s3.amazonaws.com"],
+)
 def test_public_suffix_wildcard_with_credentials_is_refused(pattern: str) -> None:
     """Public-suffix wildcard: a credentialed wildcard over a registrable suffix is a ConfigError naming the opt-in."""
     with pytest.raises(ConfigError) as raised:
         CORSPolicy(origins=[pattern], supports_credentials=True)
-    assert {problem.code for problem in raised.value.problems} & {kinds.CREDENTIALS_PUBLIC_SUFFIX_WILDCARD.code, kinds.NOT_BOOLEAN.code}
+    assert {problem.code for problem in raised.value.problems} & {
+        kinds.CREDENTIALS_PUBLIC_SUFFIX_WILDCARD.code,
+        kinds.NOT_BOOLEAN.code,
+    }
 
 
 def test_public_suffix_wildcard_in_a_path_rule_with_credentials_is_refused() -> None:
     """Public-suffix wildcard: the check applies per path rule."""
     with pytest.raises(ConfigError) as raised:
         CORSPolicy(resources={r"/api/.*": {"origins": ["https://*.github.io"], "supports_credentials": True}})
-    assert {problem.code for problem in raised.value.problems} & {kinds.CREDENTIALS_PUBLIC_SUFFIX_WILDCARD.code, kinds.NOT_BOOLEAN.code}
+    assert {problem.code for problem in raised.value.problems} & {
+        kinds.CREDENTIALS_PUBLIC_SUFFIX_WILDCARD.code,
+        kinds.NOT_BOOLEAN.code,
+    }
 
 
 def test_explicit_opt_in_admits_the_public_suffix_wildcard() -> None:
@@ -55,7 +63,10 @@ def test_the_opt_in_must_be_a_boolean() -> None:
     """Public-suffix wildcard: a string such as 'false' is refused rather than read as true."""
     with pytest.raises(ConfigError) as raised:
         CORSPolicy(origins=["https://*.github.io"], supports_credentials=True, allow_public_suffix_wildcards="false")
-    assert {problem.code for problem in raised.value.problems} & {kinds.CREDENTIALS_PUBLIC_SUFFIX_WILDCARD.code, kinds.NOT_BOOLEAN.code}
+    assert {problem.code for problem in raised.value.problems} & {
+        kinds.CREDENTIALS_PUBLIC_SUFFIX_WILDCARD.code,
+        kinds.NOT_BOOLEAN.code,
+    }
 
 
 def test_the_opt_in_round_trips_through_describe() -> None:
@@ -64,10 +75,20 @@ def test_the_opt_in_round_trips_through_describe() -> None:
     assert CORSPolicy(**policy.describe()).evaluate("GET", "/", origin="https://someone.github.io").allowed
 
 
-@pytest.mark.parametrize("domain,public", [
-    ("com", True), ("co.uk", True), ("github.io", True), ("GITHUB.IO.", True), ("kawasaki.jp", True),
-    ("example.com", False), ("myorg.github.io", False), ("localhost", False), ("", False),
-])
+@pytest.mark.parametrize(
+    "domain,public",
+    [
+        ("com", True),
+        ("co.uk", True),
+        ("github.io", True),
+        ("GITHUB.IO.", True),
+        ("kawasaki.jp", True),
+        ("example.com", False),
+        ("myorg.github.io", False),
+        ("localhost", False),
+        ("", False),
+    ],
+)
 def test_is_public_suffix(domain: str, public: bool) -> None:
     """Public-suffix wildcard: the list lookup behind the check (ICANN and private sections, case and trailing dot ignored)."""
     assert is_public_suffix(domain) is public

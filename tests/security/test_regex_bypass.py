@@ -16,12 +16,15 @@ from wsgi_cors import CORSConfigWarning, CORSMiddleware, CORSPolicy
 from .wsgi_call import call, hello_app
 
 
-@pytest.mark.parametrize("attacker", [
-    "https://a.example.com.attacker.io",
-    "https://example.com.attacker.io",
-    "https://a.example.comattacker.io",
-    "https://a.example.com:8443",
-])
+@pytest.mark.parametrize(
+    "attacker",
+    [
+        "https://a.example.com.attacker.io",
+        "https://example.com.attacker.io",
+        "https://a.example.comattacker.io",
+        "https://a.example.com:8443",
+    ],
+)
 def test_string_regex_does_not_accept_a_suffix(attacker: str) -> None:
     """Regex suffix bypass: 'https://.*\\.example\\.com' must match the whole origin."""
     response = call(CORSMiddleware(hello_app, origins=r"https://.*\.example\.com"), "GET", "/", {"Origin": attacker})
@@ -30,7 +33,9 @@ def test_string_regex_does_not_accept_a_suffix(attacker: str) -> None:
 
 def test_string_regex_still_accepts_the_origins_it_names() -> None:
     """Regex suffix bypass: full matching keeps the intended subdomains working."""
-    response = call(CORSMiddleware(hello_app, origins=r"https://.*\.example\.com"), "GET", "/", {"Origin": "https://a.example.com"})
+    response = call(
+        CORSMiddleware(hello_app, origins=r"https://.*\.example\.com"), "GET", "/", {"Origin": "https://a.example.com"}
+    )
     assert response.get("Access-Control-Allow-Origin") == "https://a.example.com"
 
 
@@ -74,6 +79,11 @@ def test_unescaped_dot_is_reported_at_startup() -> None:
 def test_a_regex_never_admits_a_malformed_origin() -> None:
     """Regex bypass: even a permissive regex only sees well-formed origins (no path, no CR/LF, no userinfo)."""
     policy = CORSPolicy(origins=r"https://[^ ]*\.example\.com")
-    for hostile in ("https://evil.io/.example.com", "https://evil.io?.example.com", "https://evil.io#.example.com",
-                    "https://evil.io@a.example.com", "https://a.example.com\r\n"):
+    for hostile in (
+        "https://evil.io/.example.com",
+        "https://evil.io?.example.com",
+        "https://evil.io#.example.com",
+        "https://evil.io@a.example.com",
+        "https://a.example.com\r\n",
+    ):
         assert policy.evaluate("GET", "/", origin=hostile).reason == "origin-malformed", hostile

@@ -61,7 +61,9 @@ def grant(headers: Any) -> tuple[Optional[str], Optional[str]]:
     return found.get(ACAO), found.get(ACAC)
 
 
-def assert_within(granted: tuple[Optional[str], Optional[str]], allowed: tuple[Optional[str], Optional[str]], context: str) -> None:
+def assert_within(
+    granted: tuple[Optional[str], Optional[str]], allowed: tuple[Optional[str], Optional[str]], context: str
+) -> None:
     origin, credentials = granted
     if origin is not None:
         assert origin == allowed[0], f"{context}: grants {origin!r}, the view's own rule grants {allowed[0]!r}"
@@ -72,8 +74,39 @@ def assert_within(granted: tuple[Optional[str], Optional[str]], allowed: tuple[O
 # --- Spellings -----------------------------------------------------------------------------------
 
 NOT_UTF8 = ["\xff", "\xfe", "\x80", "\xc3", "\xc0\xaf", "\xc0\xae", "\xe0\x80\xaf", "\xed\xa0\x80", "\xf8\x88\x80\x80\x80"]
-PIECES = NOT_UTF8 + ["\xc3\xa9", "/", "//", "/.", "/..", "/./", "/../", "%2e", "%2e%2e", "%2f", "%2F", "%5c", "\\", ";", ";x=1",
-                     "\x00", "+", " ", "\t", "\n", "\r", "%", "%00", "?", "#", "*", "~", "@", "admin", "public", "api"]
+PIECES = NOT_UTF8 + [
+    "\xc3\xa9",
+    "/",
+    "//",
+    "/.",
+    "/..",
+    "/./",
+    "/../",
+    "%2e",
+    "%2e%2e",
+    "%2f",
+    "%2F",
+    "%5c",
+    "\\",
+    ";",
+    ";x=1",
+    "\x00",
+    "+",
+    " ",
+    "\t",
+    "\n",
+    "\r",
+    "%",
+    "%00",
+    "?",
+    "#",
+    "*",
+    "~",
+    "@",
+    "admin",
+    "public",
+    "api",
+]
 
 
 @st.composite
@@ -98,6 +131,7 @@ def spellings(draw: st.DrawFn) -> str:
 
 
 # --- The differential ----------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("framework", FRAMEWORKS)
 @pytest.mark.parametrize("view,path", CANONICAL.items())
@@ -152,10 +186,13 @@ def test_a_granted_preflight_is_one_the_rule_of_the_view_the_router_picks_grants
         return
     expected = POLICY.evaluate("OPTIONS", CANONICAL[answered], origin=origin, request_method="PUT")
     assert expected.allowed, f"{framework} OPTIONS {path!r} from {origin} granted; the rule of {answered} refuses it"
-    assert_within(grant(response.headers), grant(expected.headers), f"{framework} OPTIONS {path!r} from {origin} (view {answered})")
+    assert_within(
+        grant(response.headers), grant(expected.headers), f"{framework} OPTIONS {path!r} from {origin} (view {answered})"
+    )
 
 
 # --- The reported defects, pinned --------------------------------------------------------------------
+
 
 def test_bottle_routes_an_invalid_byte_into_admin_and_the_partner_gets_no_grant() -> None:
     """Router disagreement: Bottle drops %FF and answers /adm%FFin/users with the admin view, which the partner may not
@@ -208,7 +245,9 @@ def test_a_spelling_whose_readings_all_fall_under_one_rule_is_granted() -> None:
     assert decision.allowed and decision.rule == r"/admin/.*"
 
 
-@pytest.mark.parametrize("path", ["/adm\xffin/users", "//public/x", "/public//x", "/./admin/users", "/api/items\n", "admin/users"])
+@pytest.mark.parametrize(
+    "path", ["/adm\xffin/users", "//public/x", "/public//x", "/./admin/users", "/api/items\n", "admin/users"]
+)
 def test_the_engine_reports_a_spelling_routers_disagree_on_as_path_ambiguous(path: str) -> None:
     """Router disagreement: the engine decides, from the raw PATH_INFO, with its own reason code."""
     decision = POLICY.evaluate("GET", path, origin=PARTNER, raw_path=True)
@@ -220,8 +259,12 @@ def test_the_engine_reports_a_spelling_routers_disagree_on_as_path_ambiguous(pat
 @pytest.mark.parametrize("path", ["/adm\xffin/users", "//public/x", "/public/../admin/users", "/api/items\n"])
 def test_with_one_rule_for_every_path_every_spelling_is_granted(path: str) -> None:
     """Nothing to disagree on: a policy with one rule for every path grants every spelling alike."""
-    response = call(CORSMiddleware(bare("bottle"), origins=[PARTNER], supports_credentials=True), "GET", path,
-                    {"Origin": PARTNER, "Host": "localhost"})
+    response = call(
+        CORSMiddleware(bare("bottle"), origins=[PARTNER], supports_credentials=True),
+        "GET",
+        path,
+        {"Origin": PARTNER, "Host": "localhost"},
+    )
     assert response.get(ACAO) == PARTNER and response.get(ACAC) == "true"
 
 

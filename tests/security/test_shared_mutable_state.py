@@ -29,7 +29,9 @@ def test_a_server_mutating_the_header_list_does_not_leak_into_the_next_response(
     middleware = CORSMiddleware(hello_app, origins=[FIRST, SECOND], supports_credentials=True)
     lists: list[list[tuple[str, str]]] = []
 
-    def mutating_server_start_response(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Callable[[bytes], None]:
+    def mutating_server_start_response(
+        status: str, headers: list[tuple[str, str]], exc_info: Any = None
+    ) -> Callable[[bytes], None]:
         lists.append(headers)
         headers.append(("Access-Control-Allow-Origin", "https://leaked.example"))
         return lambda data: None
@@ -37,7 +39,10 @@ def test_a_server_mutating_the_header_list_does_not_leak_into_the_next_response(
     for origin in (FIRST, SECOND, FIRST):
         list(middleware(environ_for("GET", "/", {"Origin": origin}), mutating_server_start_response))
     assert [[value for name, value in headers if name == "Access-Control-Allow-Origin"] for headers in lists] == [
-        [FIRST, "https://leaked.example"], [SECOND, "https://leaked.example"], [FIRST, "https://leaked.example"]]
+        [FIRST, "https://leaked.example"],
+        [SECOND, "https://leaked.example"],
+        [FIRST, "https://leaked.example"],
+    ]
     assert call(middleware, "GET", "/", {}).get("Access-Control-Allow-Origin") is None
 
 
@@ -84,8 +89,10 @@ def test_decision_headers_are_immutable() -> None:
 def test_interleaved_credentialed_requests_each_get_their_own_origin() -> None:
     """Shared mutable state (Starlette #510): a credentialed request's ACAO never shows up in another response."""
     middleware = CORSMiddleware(hello_app, origins=[FIRST, SECOND], supports_credentials=True)
-    answers = [call(middleware, "GET", "/", {"Origin": origin}).get("Access-Control-Allow-Origin")
-               for origin in (FIRST, SECOND, "https://attacker.example", FIRST)]
+    answers = [
+        call(middleware, "GET", "/", {"Origin": origin}).get("Access-Control-Allow-Origin")
+        for origin in (FIRST, SECOND, "https://attacker.example", FIRST)
+    ]
     assert answers == [FIRST, SECOND, None, FIRST]
 
 
@@ -137,9 +144,15 @@ def _described_policy() -> CORSPolicy:
     """A policy whose description holds every kind of value: lists, strings, None, a regex, a predicate, rule tables."""
     return CORSPolicy(
         origins=[FIRST, re.compile(r"https://[a-z]+\.second\.example"), _admits_partner],
-        methods=["GET", "PUT"], allow_headers=["X-Api-Key", "X-Trace"], expose_headers=["X-Total"], max_age=60,
-        resources={"/api/*": {"supports_credentials": True}, "/public/*": {"origins": "*"},
-                   re.compile(r"/v[0-9]+/.*"): {"methods": "*"}},
+        methods=["GET", "PUT"],
+        allow_headers=["X-Api-Key", "X-Trace"],
+        expose_headers=["X-Total"],
+        max_age=60,
+        resources={
+            "/api/*": {"supports_credentials": True},
+            "/public/*": {"origins": "*"},
+            re.compile(r"/v[0-9]+/.*"): {"methods": "*"},
+        },
     )
 
 
@@ -197,7 +210,8 @@ def test_the_stored_options_reachable_from_a_policy_are_immutable() -> None:
 
 
 def test_the_serve_banner_is_what_the_configuration_says_after_a_caller_mutated_describe(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     """Shared mutable state: `wsgi-cors serve` prints describe(); a mutation made before must not show in it."""
     import werkzeug.serving
 
@@ -205,8 +219,9 @@ def test_the_serve_banner_is_what_the_configuration_says_after_a_caller_mutated_
     from wsgi_cors._configfile import load_config
 
     config = tmp_path / "cors.toml"
-    config.write_text(f'origins = ["{FIRST}"]\nmethods = ["GET", "PUT"]\n\n[[resources]]\npath = "/api/*"\n'
-                      'allow_headers = ["X-Api-Key"]\n')
+    config.write_text(
+        f'origins = ["{FIRST}"]\nmethods = ["GET", "PUT"]\n\n[[resources]]\npath = "/api/*"\nallow_headers = ["X-Api-Key"]\n'
+    )
     monkeypatch.setattr(werkzeug.serving, "run_simple", lambda *args, **kwargs: None)
     for name in [name for name in os.environ if name.startswith("WSGI_CORS_")]:
         monkeypatch.delenv(name)

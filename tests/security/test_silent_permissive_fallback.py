@@ -42,16 +42,21 @@ def only_problem(build: str = "wrap") -> ConfigProblem:
 @pytest.mark.parametrize("build", ["wrap", "from_config"])
 @pytest.mark.parametrize("value", ["", "   "])
 def test_a_set_but_empty_config_variable_is_an_error_not_the_permissive_default(
-        monkeypatch: pytest.MonkeyPatch, build: str, value: str) -> None:
+    monkeypatch: pytest.MonkeyPatch, build: str, value: str
+) -> None:
     """Silent fallback: WSGI_CORS_CONFIG="" (a deploy script's $CONFIG_PATH that expanded to nothing) reads no file."""
     monkeypatch.setenv("WSGI_CORS_CONFIG", value)
     problem = only_problem(build)
     assert (problem.code, problem.location, problem.value) == (
-        kinds.EMPTY_VARIABLE.code, Location(source="environment variable WSGI_CORS_CONFIG"), value)
+        kinds.EMPTY_VARIABLE.code,
+        Location(source="environment variable WSGI_CORS_CONFIG"),
+        value,
+    )
 
 
-def test_an_empty_config_variable_is_an_error_even_beside_a_good_file_argument(monkeypatch: pytest.MonkeyPatch,
-                                                                               tmp_path: Path) -> None:
+def test_an_empty_config_variable_is_an_error_even_beside_a_good_file_argument(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     """Silent fallback: like every other set-but-empty WSGI_CORS_* variable, whatever else is given."""
     path = tmp_path / "cors.toml"
     path.write_text(f'origins = ["{ORIGIN}"]\n')
@@ -61,39 +66,53 @@ def test_an_empty_config_variable_is_an_error_even_beside_a_good_file_argument(m
 
 
 @pytest.mark.parametrize("build", ["wrap", "from_config"])
-@pytest.mark.parametrize(("variable", "right"), [
-    ("wsgi_cors_origins", "WSGI_CORS_ORIGINS"),  # mis-cased: ignored by the exact prefix test
-    ("Wsgi_Cors_Origins", "WSGI_CORS_ORIGINS"),
-    ("WSGICORS_ORIGINS", "WSGI_CORS_ORIGINS"),  # separator dropped
-    ("WSGI-CORS-ORIGINS", "WSGI_CORS_ORIGINS"),
-    ("WSGI_COR_ORIGINS", "WSGI_CORS_ORIGINS"),  # difflib close to the whole name
-    ("wsgi_cors_supports_credentials", "WSGI_CORS_SUPPORTS_CREDENTIALS"),
-    ("wsgi_cors_config", "WSGI_CORS_CONFIG"),
-])
+@pytest.mark.parametrize(
+    ("variable", "right"),
+    [
+        ("wsgi_cors_origins", "WSGI_CORS_ORIGINS"),  # mis-cased: ignored by the exact prefix test
+        ("Wsgi_Cors_Origins", "WSGI_CORS_ORIGINS"),
+        ("WSGICORS_ORIGINS", "WSGI_CORS_ORIGINS"),  # separator dropped
+        ("WSGI-CORS-ORIGINS", "WSGI_CORS_ORIGINS"),
+        ("WSGI_COR_ORIGINS", "WSGI_CORS_ORIGINS"),  # difflib close to the whole name
+        ("wsgi_cors_supports_credentials", "WSGI_CORS_SUPPORTS_CREDENTIALS"),
+        ("wsgi_cors_config", "WSGI_CORS_CONFIG"),
+    ],
+)
 def test_a_near_miss_variable_is_an_error_naming_it_and_the_right_spelling(
-        monkeypatch: pytest.MonkeyPatch, build: str, variable: str, right: str) -> None:
+    monkeypatch: pytest.MonkeyPatch, build: str, variable: str, right: str
+) -> None:
     """Silent fallback: a misspelled prefix used to be skipped, leaving origins="*" in force."""
     monkeypatch.setenv(variable, ORIGIN)
     if variable not in os.environ:  # pragma: no cover - a platform with case-insensitive variables (Windows)
         pytest.skip("the platform upper-cases variable names")
     problem = only_problem(build)
     assert (problem.code, problem.location, problem.value) == (
-        kinds.MISSPELLED_VARIABLE.code, Location(source=f"environment variable {variable}"), ORIGIN)
+        kinds.MISSPELLED_VARIABLE.code,
+        Location(source=f"environment variable {variable}"),
+        ORIGIN,
+    )
     assert problem.fix == f"did you mean {right}?"
 
 
-@pytest.mark.parametrize(("variable", "right"), [
-    ("WSGI_CORS_ORIGIN", "WSGI_CORS_ORIGINS"),  # singular
-    ("WSGI_CORS_ORIGNS", "WSGI_CORS_ORIGINS"),
-    ("WSGI_CORS_CONFG", "WSGI_CORS_CONFIG"),  # the file variable is among the suggestions
-])
+@pytest.mark.parametrize(
+    ("variable", "right"),
+    [
+        ("WSGI_CORS_ORIGIN", "WSGI_CORS_ORIGINS"),  # singular
+        ("WSGI_CORS_ORIGNS", "WSGI_CORS_ORIGINS"),
+        ("WSGI_CORS_CONFG", "WSGI_CORS_CONFIG"),  # the file variable is among the suggestions
+    ],
+)
 def test_an_unknown_option_after_the_exact_prefix_names_the_right_spelling(
-        monkeypatch: pytest.MonkeyPatch, variable: str, right: str) -> None:
+    monkeypatch: pytest.MonkeyPatch, variable: str, right: str
+) -> None:
     """Silent fallback: WSGI_CORS_<typo> is refused with the nearest real variable, the file's included."""
     monkeypatch.setenv(variable, ORIGIN)
     problem = only_problem()
     assert (problem.code, problem.where, problem.fix) == (
-        kinds.UNKNOWN_VARIABLE.code, f"environment variable {variable}", f"did you mean {right}?")
+        kinds.UNKNOWN_VARIABLE.code,
+        f"environment variable {variable}",
+        f"did you mean {right}?",
+    )
 
 
 @pytest.mark.parametrize("variable", ["CORS_ORIGINS", "DJANGO_CORS_ALLOWED_ORIGINS", "WSGI_CORSAGE", "PATH"])

@@ -74,8 +74,17 @@ def test_check_rule_line_escapes_the_path_pattern(capsys: pytest.CaptureFixture[
 
 def test_check_escapes_what_the_request_carries(capsys: pytest.CaptureFixture[str]) -> None:
     """Terminal escape injection: the origin, path and headers of the simulated request are request values too."""
-    status, out = run(capsys, "check", "--config", write(VALID), "--origin", f"https://x{NASTY}.example",
-                      "--header", f"X-A{NASTY}: v{NASTY}", f"/p{NASTY}")
+    status, out = run(
+        capsys,
+        "check",
+        "--config",
+        write(VALID),
+        "--origin",
+        f"https://x{NASTY}.example",
+        "--header",
+        f"X-A{NASTY}: v{NASTY}",
+        f"/p{NASTY}",
+    )
     assert status == 1 and raw_controls(out) == []
 
 
@@ -103,8 +112,9 @@ def test_problems_and_warnings_escape_the_offending_values(capsys: pytest.Captur
     assert "\\x1b" in out
 
 
-def test_a_variable_name_from_the_environment_is_escaped(capsys: pytest.CaptureFixture[str],
-                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_variable_name_from_the_environment_is_escaped(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Terminal escape injection: the environment's own names are printed in errors and in the policy's sources."""
     monkeypatch.setenv(f"wsgi_cors_origins{NASTY}", ORIGIN)
     status, out = run(capsys, "check", "--origin", ORIGIN, "/x")

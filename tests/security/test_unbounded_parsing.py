@@ -58,8 +58,12 @@ def test_a_registered_long_method_name_is_still_echoed() -> None:
 def test_a_huge_private_network_header_is_only_compared() -> None:
     """Unbounded parsing: Access-Control-Request-Private-Network is compared with 'true', never parsed or echoed."""
     middleware = CORSMiddleware(hello_app, origins=[TRUSTED], allow_private_network=True)
-    response = call(middleware, "OPTIONS", "/", {
-        "Origin": TRUSTED, "Access-Control-Request-Method": "GET", "Access-Control-Request-Private-Network": "true" * MEGABYTE})
+    response = call(
+        middleware,
+        "OPTIONS",
+        "/",
+        {"Origin": TRUSTED, "Access-Control-Request-Method": "GET", "Access-Control-Request-Private-Network": "true" * MEGABYTE},
+    )
     assert response.get("Access-Control-Allow-Private-Network") is None
     assert response_size(response.headers) < 1000
 
@@ -96,8 +100,12 @@ class _Unhashable(str):
 def test_oversized_request_values_are_never_hashed(field: str) -> None:
     """Hostile sizes: a value no browser sends is refused without being hashed for a set or a remembered decision."""
     policy = CORSPolicy(origins=["https://app.example.com", "https://*.example.org"], allow_headers=["x-a"])
-    request = {"origin": "https://app.example.com", "request_method": "PUT", "request_headers": None,
-               "request_private_network": None}
+    request = {
+        "origin": "https://app.example.com",
+        "request_method": "PUT",
+        "request_headers": None,
+        "request_private_network": None,
+    }
     request[field] = _Unhashable("https://a" + "a" * 20_000 + ".example.org" if field == "origin" else "x" * 20_000)
     preflight = policy.evaluate("OPTIONS", "/", **request)
     # Only the exact value "true" asks for private network access; anything else is no such request.

@@ -50,8 +50,12 @@ def test_allowed_and_rejected_preflights_vary_on_the_request_headers() -> None:
     allowed = call(middleware, "OPTIONS", "/", {"Origin": TRUSTED, "Access-Control-Request-Method": "PUT"})
     rejected = call(middleware, "OPTIONS", "/", {"Origin": OTHER, "Access-Control-Request-Method": "PUT"})
     for response in (allowed, rejected):
-        assert vary_tokens(response.get("Vary")) == ["origin", "access-control-request-method", "access-control-request-headers",
-                                                     "access-control-request-private-network"]
+        assert vary_tokens(response.get("Vary")) == [
+            "origin",
+            "access-control-request-method",
+            "access-control-request-headers",
+            "access-control-request-private-network",
+        ]
 
 
 def test_app_vary_is_merged_into_one_header() -> None:
@@ -83,8 +87,11 @@ def test_wildcard_answer_is_star_for_every_admitted_origin_and_varies_on_origin(
     assert {response.get("Vary") for response in responses} == {"Origin"}
 
 
-@pytest.mark.parametrize("first", [{"Origin": "null"}, {"Origin": "https://APP.example.com"}, {"Origin": TRUSTED + "/"}],
-                         ids=["null", "upper-case", "trailing-slash"])
+@pytest.mark.parametrize(
+    "first",
+    [{"Origin": "null"}, {"Origin": "https://APP.example.com"}, {"Origin": TRUSTED + "/"}],
+    ids=["null", "upper-case", "trailing-slash"],
+)
 def test_a_refused_origin_through_a_cache_does_not_break_the_wildcard_for_everyone(first: dict[str, str]) -> None:
     """Cache poisoning under send_wildcard: one request with Origin: null or a malformed origin through a CDN
     must not make the CDN serve the refusal, without ACAO, to every site."""
@@ -106,13 +113,18 @@ def test_a_request_without_origin_through_a_cache_does_not_break_the_wildcard_wh
 def test_the_wildcard_sent_without_origin_is_not_replayed_on_an_ambiguous_path() -> None:
     """Cache poisoning under send_wildcard: always_send's '*' for a request without Origin on '/public//x' must not reach a
     site, which that path refuses (path-ambiguous), through the cache."""
-    cache = SharedCache(CORSMiddleware(hello_app, resources={r"/public/.*": {"origins": "*", "send_wildcard": True},
-                                                             r"/.*": {"origins": [TRUSTED]}}))
+    cache = SharedCache(
+        CORSMiddleware(
+            hello_app, resources={r"/public/.*": {"origins": "*", "send_wildcard": True}, r"/.*": {"origins": [TRUSTED]}}
+        )
+    )
     cache.fetch("GET", "/public//admin", {})  # a crawler, or the site's own server-side fetch
     replayed = cache.fetch("GET", "/public//admin", {"Origin": OTHER})
     fresh = call(cache.app, "GET", "/public//admin", {"Origin": OTHER})
-    assert check_response(origin=OTHER, status=200, headers=replayed.headers).ok == check_response(
-        origin=OTHER, status=200, headers=fresh.headers).ok
+    assert (
+        check_response(origin=OTHER, status=200, headers=replayed.headers).ok
+        == check_response(origin=OTHER, status=200, headers=fresh.headers).ok
+    )
 
 
 def test_a_refused_private_network_preflight_through_a_cache_does_not_refuse_the_plain_one() -> None:
@@ -131,18 +143,22 @@ def test_vary_header_false_warns_that_a_cache_may_replay_answers() -> None:
     with pytest.warns(MissingVaryWarning) as caught:
         CORSMiddleware(hello_app, origins="*", send_wildcard=True, vary_header=False)
     assert [(w.message.problem.code, w.message.problem.location) for w in caught] == [  # type: ignore[attr-defined]
-        (kinds.NO_VARY.code, Location("vary_header"))]
+        (kinds.NO_VARY.code, Location("vary_header"))
+    ]
     with pytest.warns(MissingVaryWarning) as caught:
         CORSMiddleware(hello_app, resources={"/api/*": {"origins": [TRUSTED], "vary_header": False}})
     assert [(w.message.problem.code, w.message.problem.location) for w in caught] == [  # type: ignore[attr-defined]
-        (kinds.NO_VARY.code, Location("vary_header", rule="/api/*"))]
+        (kinds.NO_VARY.code, Location("vary_header", rule="/api/*"))
+    ]
 
 
 def test_any_two_answers_that_differ_by_origin_both_vary_on_origin() -> None:
     """Missing Vary: whenever ACAO differs between two requests, both responses carry Vary: Origin."""
     middleware = CORSMiddleware(hello_app, origins=[TRUSTED, "https://*.example.org"])
-    responses = [call(middleware, "GET", "/", headers) for headers in
-                 ({"Origin": TRUSTED}, {"Origin": "https://a.example.org"}, {"Origin": "https://attacker.example"}, {})]
+    responses = [
+        call(middleware, "GET", "/", headers)
+        for headers in ({"Origin": TRUSTED}, {"Origin": "https://a.example.org"}, {"Origin": "https://attacker.example"}, {})
+    ]
     assert len({response.get("Access-Control-Allow-Origin") for response in responses}) > 1
     for response in responses:
         assert "origin" in vary_tokens(response.get("Vary"))

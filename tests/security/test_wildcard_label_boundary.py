@@ -14,16 +14,19 @@ from wsgi_cors import CORSConfigWarning, CORSMiddleware, CORSPolicy
 from .wsgi_call import call, hello_app
 
 
-@pytest.mark.parametrize("attacker", [
-    "https://evilexample.com",
-    "https://example.com.attacker.io",
-    "https://a.example.com.attacker.io",
-    "https://example.com",
-    "http://a.example.com",
-    "https://a.example.com:8443",
-    "https://a.example.com.",
-    "https://a.example.co",
-])
+@pytest.mark.parametrize(
+    "attacker",
+    [
+        "https://evilexample.com",
+        "https://example.com.attacker.io",
+        "https://a.example.com.attacker.io",
+        "https://example.com",
+        "http://a.example.com",
+        "https://a.example.com:8443",
+        "https://a.example.com.",
+        "https://a.example.co",
+    ],
+)
 def test_subdomain_wildcard_refuses(attacker: str) -> None:
     """'*' spanning dots: 'https://*.example.com' admits only subdomains of example.com, on https, default port."""
     middleware = CORSMiddleware(hello_app, origins=["https://*.example.com"], supports_credentials=True)
@@ -39,7 +42,9 @@ def test_subdomain_wildcard_admits_whole_labels(origin: str) -> None:
     assert response.get("Access-Control-Allow-Origin") == origin
 
 
-@pytest.mark.parametrize("attacker", ["http://localhost.attacker.io:3000", "http://evil-localhost:3000", "https://localhost:3000"])
+@pytest.mark.parametrize(
+    "attacker", ["http://localhost.attacker.io:3000", "http://evil-localhost:3000", "https://localhost:3000"]
+)
 def test_any_port_pattern_fixes_scheme_and_host(attacker: str) -> None:
     """'*' spanning dots: 'http://localhost:*' varies the port only."""
     policy = CORSPolicy(origins=["http://localhost:*"])

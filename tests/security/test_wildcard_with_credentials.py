@@ -21,34 +21,50 @@ from .wsgi_call import call, hello_app
 ATTACKER = "https://attacker.example"
 
 
-@pytest.mark.parametrize("origins", [
-    "*",
-    ".*",
-    ["https://app.example.com", "*"],
-    re.compile(".*"),
-    re.compile(r"[a-z]+://.+"),
-], ids=["star", "dot-star", "star-in-list", "compiled-dot-star", "compiled-any-scheme"])
+@pytest.mark.parametrize(
+    "origins",
+    [
+        "*",
+        ".*",
+        ["https://app.example.com", "*"],
+        re.compile(".*"),
+        re.compile(r"[a-z]+://.+"),
+    ],
+    ids=["star", "dot-star", "star-in-list", "compiled-dot-star", "compiled-any-scheme"],
+)
 def test_catch_all_origins_with_credentials_are_refused(origins: Any) -> None:
     """Reflect-any-origin with credentials: a catch-all origins value plus supports_credentials is a ConfigError."""
     with pytest.raises(ConfigError) as raised:
         CORSPolicy(origins=origins, supports_credentials=True)
-    assert {problem.code for problem in raised.value.problems} & {kinds.CREDENTIALS_ANY_ORIGIN.code, kinds.CREDENTIALS_CATCH_ALL.code}
+    assert {problem.code for problem in raised.value.problems} & {
+        kinds.CREDENTIALS_ANY_ORIGIN.code,
+        kinds.CREDENTIALS_CATCH_ALL.code,
+    }
 
 
-@pytest.mark.parametrize("origins", [r"https://.*", re.compile(r"https://[^/]+"), r"(https|wss)://.*"],
-                         ids=["https-dot-star", "compiled-https-any-host", "https-or-wss"])
+@pytest.mark.parametrize(
+    "origins",
+    [r"https://.*", re.compile(r"https://[^/]+"), r"(https|wss)://.*"],
+    ids=["https-dot-star", "compiled-https-any-host", "https-or-wss"],
+)
 def test_regex_admitting_every_https_origin_with_credentials_is_refused(origins: Any) -> None:
     """Reflect-any-origin with credentials: anyone can run an https site, so 'https://.*' is a catch-all too."""
     with pytest.raises(ConfigError) as raised:
         CORSPolicy(origins=origins, supports_credentials=True)
-    assert {problem.code for problem in raised.value.problems} & {kinds.CREDENTIALS_ANY_ORIGIN.code, kinds.CREDENTIALS_CATCH_ALL.code}
+    assert {problem.code for problem in raised.value.problems} & {
+        kinds.CREDENTIALS_ANY_ORIGIN.code,
+        kinds.CREDENTIALS_CATCH_ALL.code,
+    }
 
 
 def test_catch_all_in_a_path_rule_with_credentials_is_refused() -> None:
     """Reflect-any-origin with credentials: the check applies inside resources as well."""
     with pytest.raises(ConfigError) as raised:
         CORSPolicy(resources={r"/api/.*": {"origins": "*", "supports_credentials": True}})
-    assert {problem.code for problem in raised.value.problems} & {kinds.CREDENTIALS_ANY_ORIGIN.code, kinds.CREDENTIALS_CATCH_ALL.code}
+    assert {problem.code for problem in raised.value.problems} & {
+        kinds.CREDENTIALS_ANY_ORIGIN.code,
+        kinds.CREDENTIALS_CATCH_ALL.code,
+    }
 
 
 def test_inherited_credentials_with_a_catch_all_rule_are_refused() -> None:

@@ -45,8 +45,9 @@ class Response:
         return {key.lower(): value for key, value in self.headers if key.lower().startswith("access-control-")}
 
 
-def environ_for(method: str = "GET", path: Optional[str] = "/", headers: Optional[Mapping[str, str]] = None,
-                **extra: Any) -> dict[str, Any]:
+def environ_for(
+    method: str = "GET", path: Optional[str] = "/", headers: Optional[Mapping[str, str]] = None, **extra: Any
+) -> dict[str, Any]:
     """A complete PEP 3333 environ; ``headers`` become ``HTTP_*`` keys; ``path=None`` leaves PATH_INFO out."""
     environ: dict[str, Any] = {
         "REQUEST_METHOD": method,
@@ -71,8 +72,9 @@ def environ_for(method: str = "GET", path: Optional[str] = "/", headers: Optiona
     return environ
 
 
-def call(app: WSGIApp, method: str = "GET", path: Optional[str] = "/", headers: Optional[Mapping[str, str]] = None,
-         **extra: Any) -> Response:
+def call(
+    app: WSGIApp, method: str = "GET", path: Optional[str] = "/", headers: Optional[Mapping[str, str]] = None, **extra: Any
+) -> Response:
     """Run one request through ``app`` and return what the server would send."""
     environ = environ_for(method, path, headers, **extra)
     errors = environ["wsgi.errors"]

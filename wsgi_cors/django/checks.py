@@ -79,8 +79,13 @@ def _check_views(reported: set[str]) -> list[CheckMessage]:
                 return messages  # the settings themselves: reported above
             except ConfigError as error:
                 for problem in error.problems:
-                    messages.append(Error(f"{problem.where}={problem.value!r}: {problem.problem}.", hint=problem.fix,
-                                          id=getattr(problem, "code", None) or VIEW_POLICY_ERROR))
+                    messages.append(
+                        Error(
+                            f"{problem.where}={problem.value!r}: {problem.problem}.",
+                            hint=problem.fix,
+                            id=getattr(problem, "code", None) or VIEW_POLICY_ERROR,
+                        )
+                    )
         fresh = [item for item in caught if str(item.message) not in reported and not str(item.message).startswith("[wsgi_cors.")]
         reported.update(str(item.message) for item in fresh)
         messages.extend(_warning_messages(fresh, None))
@@ -128,16 +133,27 @@ def check_deploy(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
         entries = origins if isinstance(origins, list) else [origins]
         label = "" if path == "/*" else f" (path rule {path!r})"
         if any(entry in ("*", ".*") for entry in entries):
-            messages.append(Warning(
-                f"every origin is allowed{label}: any website can make cross-origin requests to this site.",
-                hint="list the trusted origins in CORS_ALLOWED_ORIGINS and remove CORS_ALLOW_ALL_ORIGINS", id=ALLOW_ALL_IN_DEPLOY))
+            messages.append(
+                Warning(
+                    f"every origin is allowed{label}: any website can make cross-origin requests to this site.",
+                    hint="list the trusted origins in CORS_ALLOWED_ORIGINS and remove CORS_ALLOW_ALL_ORIGINS",
+                    id=ALLOW_ALL_IN_DEPLOY,
+                )
+            )
         if options["supports_credentials"]:
-            plain = [entry if isinstance(entry, str) else entry.pattern for entry in entries
-                     if (isinstance(entry, str) and entry.startswith("http://"))
-                     or (isinstance(entry, re.Pattern) and admits_plain_http(entry))]
+            plain = [
+                entry if isinstance(entry, str) else entry.pattern
+                for entry in entries
+                if (isinstance(entry, str) and entry.startswith("http://"))
+                or (isinstance(entry, re.Pattern) and admits_plain_http(entry))
+            ]
             if plain:
-                messages.append(Warning(
-                    f"plain-http origins with credentials{label}: {', '.join(map(repr, plain))}; anyone on the network path "
-                    "can inject script into them and read responses sent with the user's cookies.",
-                    hint="use the https:// origins in production", id=PLAIN_HTTP_WITH_CREDENTIALS))
+                messages.append(
+                    Warning(
+                        f"plain-http origins with credentials{label}: {', '.join(map(repr, plain))}; anyone on the network path "
+                        "can inject script into them and read responses sent with the user's cookies.",
+                        hint="use the https:// origins in production",
+                        id=PLAIN_HTTP_WITH_CREDENTIALS,
+                    )
+                )
     return messages

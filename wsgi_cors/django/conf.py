@@ -29,8 +29,18 @@ from .._engine import CORSPolicy
 from ..errors import ConfigError, CORSConfigWarning
 from .resolver import RequestOriginResolver
 
-__all__ = ["SETTINGS", "DjangoSetting", "SettingProblem", "DoorConfig", "read_settings", "current", "build_door_config",
-           "DEFAULT_HEADERS", "DEFAULT_METHODS", "DEFAULT_MAX_AGE"]
+__all__ = [
+    "SETTINGS",
+    "DjangoSetting",
+    "SettingProblem",
+    "DoorConfig",
+    "read_settings",
+    "current",
+    "build_door_config",
+    "DEFAULT_HEADERS",
+    "DEFAULT_METHODS",
+    "DEFAULT_MAX_AGE",
+]
 
 # django-cors-headers' corsheaders.defaults.default_headers and default_methods (4.x), unchanged.
 DEFAULT_HEADERS = ("accept", "authorization", "content-type", "user-agent", "x-csrftoken", "x-requested-with")
@@ -67,22 +77,53 @@ class DjangoSetting:
 
 
 SETTINGS: tuple[DjangoSetting, ...] = (
-    DjangoSetting("CORS_ALLOWED_ORIGINS", "origins", (), "origins allowed, exactly as browsers send them",
-                  old_name="CORS_ORIGIN_WHITELIST", kind="origins"),
-    DjangoSetting("CORS_ALLOWED_ORIGIN_REGEXES", "origins", (), "regexes an allowed origin matches as a whole",
-                  old_name="CORS_ORIGIN_REGEX_WHITELIST", kind="regexes"),
-    DjangoSetting("CORS_ALLOW_ALL_ORIGINS", "origins", False, "every origin allowed ('*'; refused with credentials)",
-                  old_name="CORS_ORIGIN_ALLOW_ALL", kind="bool"),
-    DjangoSetting("CORS_URLS_REGEX", "resources", r"^.*$", "the paths (request.path_info) the policy covers, matched at the start",
-                  kind="regex"),
+    DjangoSetting(
+        "CORS_ALLOWED_ORIGINS",
+        "origins",
+        (),
+        "origins allowed, exactly as browsers send them",
+        old_name="CORS_ORIGIN_WHITELIST",
+        kind="origins",
+    ),
+    DjangoSetting(
+        "CORS_ALLOWED_ORIGIN_REGEXES",
+        "origins",
+        (),
+        "regexes an allowed origin matches as a whole",
+        old_name="CORS_ORIGIN_REGEX_WHITELIST",
+        kind="regexes",
+    ),
+    DjangoSetting(
+        "CORS_ALLOW_ALL_ORIGINS",
+        "origins",
+        False,
+        "every origin allowed ('*'; refused with credentials)",
+        old_name="CORS_ORIGIN_ALLOW_ALL",
+        kind="bool",
+    ),
+    DjangoSetting(
+        "CORS_URLS_REGEX",
+        "resources",
+        r"^.*$",
+        "the paths (request.path_info) the policy covers, matched at the start",
+        kind="regex",
+    ),
     DjangoSetting("CORS_ALLOW_METHODS", "methods", DEFAULT_METHODS, "methods a preflight may ask for"),
     DjangoSetting("CORS_ALLOW_HEADERS", "allow_headers", DEFAULT_HEADERS, "request headers a preflight may ask for"),
     DjangoSetting("CORS_EXPOSE_HEADERS", "expose_headers", (), "response headers the page may read"),
-    DjangoSetting("CORS_PREFLIGHT_MAX_AGE", "max_age", DEFAULT_MAX_AGE, "seconds a browser may cache a preflight; 0: no header",
-                  kind="int"),
-    DjangoSetting("CORS_ALLOW_CREDENTIALS", "supports_credentials", False, "cookies and HTTP authentication allowed", kind="bool"),
-    DjangoSetting("CORS_ALLOW_PRIVATE_NETWORK", "allow_private_network", False,
-                  "Access-Control-Allow-Private-Network on preflights that ask for it", kind="bool"),
+    DjangoSetting(
+        "CORS_PREFLIGHT_MAX_AGE", "max_age", DEFAULT_MAX_AGE, "seconds a browser may cache a preflight; 0: no header", kind="int"
+    ),
+    DjangoSetting(
+        "CORS_ALLOW_CREDENTIALS", "supports_credentials", False, "cookies and HTTP authentication allowed", kind="bool"
+    ),
+    DjangoSetting(
+        "CORS_ALLOW_PRIVATE_NETWORK",
+        "allow_private_network",
+        False,
+        "Access-Control-Allow-Private-Network on preflights that ask for it",
+        kind="bool",
+    ),
 )
 BY_NAME = {setting.name: setting for setting in SETTINGS}
 OLD_NAMES = {setting.old_name: setting for setting in SETTINGS if setting.old_name}
@@ -90,7 +131,7 @@ OLD_NAMES = {setting.old_name: setting for setting in SETTINGS if setting.old_na
 REMOVED = {
     "CORS_MODEL": "removed in django-cors-headers 3.0; use WSGI_CORS_ORIGIN_RESOLVER to read origins from a model",
     "CORS_REPLACE_HTTPS_REFERER": "removed in django-cors-headers 3.0 (with CorsPostCsrfMiddleware); list the origins in "
-                                  "CSRF_TRUSTED_ORIGINS instead",
+    "CSRF_TRUSTED_ORIGINS instead",
     "CORS_URLS_ALLOW_ALL_REGEX": "never part of a django-cors-headers release; use WSGI_CORS['resources'] with per-path origins",
 }
 NATIVE = "WSGI_CORS"
@@ -146,19 +187,28 @@ def read_settings(settings: Any = django_settings) -> DoorConfig:
     names = [name for name in dir(settings) if name.startswith("CORS_")]
     for name in names:
         if name in REMOVED:
-            problems.append(SettingProblem(REMOVED_SETTING, name, getattr(settings, name), "this setting no longer exists",
-                                           REMOVED[name]))
+            problems.append(
+                SettingProblem(REMOVED_SETTING, name, getattr(settings, name), "this setting no longer exists", REMOVED[name])
+            )
         elif name not in BY_NAME and name not in OLD_NAMES:
-            problems.append(SettingProblem(UNKNOWN_SETTING, name, getattr(settings, name), "unknown CORS setting", _suggest(name)))
+            problems.append(
+                SettingProblem(UNKNOWN_SETTING, name, getattr(settings, name), "unknown CORS setting", _suggest(name))
+            )
     values: dict[str, tuple[str, Any]] = {}  # setting name -> (name as written, value)
     for setting in SETTINGS:
         if hasattr(settings, setting.name):
             values[setting.name] = (setting.name, getattr(settings, setting.name))
             if setting.old_name and hasattr(settings, setting.old_name):
-                problems.append(SettingProblem(
-                    OLD_NAME_SHADOWED, setting.old_name, getattr(settings, setting.old_name),
-                    f"ignored: {setting.name} is set too and takes precedence (as in django-cors-headers)",
-                    f"remove {setting.old_name}, or merge it into {setting.name}", error=False))
+                problems.append(
+                    SettingProblem(
+                        OLD_NAME_SHADOWED,
+                        setting.old_name,
+                        getattr(settings, setting.old_name),
+                        f"ignored: {setting.name} is set too and takes precedence (as in django-cors-headers)",
+                        f"remove {setting.old_name}, or merge it into {setting.name}",
+                        error=False,
+                    )
+                )
         elif setting.old_name and hasattr(settings, setting.old_name):
             values[setting.name] = (setting.old_name, getattr(settings, setting.old_name))
 
@@ -182,21 +232,41 @@ def read_settings(settings: Any = django_settings) -> DoorConfig:
                 config.provenance[setting.option] = written
         elif setting.kind == "origins":
             if not _is_sequence_of(value, str):
-                problems.append(SettingProblem(WRONG_TYPE, written, value, "must be a list of origins (strings)",
-                                               f"write {written} = ['https://app.example.com']"))
+                problems.append(
+                    SettingProblem(
+                        WRONG_TYPE,
+                        written,
+                        value,
+                        "must be a list of origins (strings)",
+                        f"write {written} = ['https://app.example.com']",
+                    )
+                )
                 continue
             for index, origin in enumerate(value):
                 if origin != "*" and re.search(r"[\\^$()\[\]?]", origin):
-                    problems.append(SettingProblem(NOT_AN_ORIGIN, f"{written}[{index}]", origin,
-                                                   "an origin, not a regex: django-cors-headers compares it literally",
-                                                   "move it to CORS_ALLOWED_ORIGIN_REGEXES"))
+                    problems.append(
+                        SettingProblem(
+                            NOT_AN_ORIGIN,
+                            f"{written}[{index}]",
+                            origin,
+                            "an origin, not a regex: django-cors-headers compares it literally",
+                            "move it to CORS_ALLOWED_ORIGIN_REGEXES",
+                        )
+                    )
                     continue
                 origins.append(origin)
                 origin_sources.append(f"{written}[{index}]")
         elif setting.kind == "regexes":
             if not _is_sequence_of(value, (str, re.Pattern)):
-                problems.append(SettingProblem(WRONG_TYPE, written, value, "must be a list of regexes (strings or compiled)",
-                                               rf"write {written} = [r'https://[a-z0-9-]+\.example\.com']"))
+                problems.append(
+                    SettingProblem(
+                        WRONG_TYPE,
+                        written,
+                        value,
+                        "must be a list of regexes (strings or compiled)",
+                        rf"write {written} = [r'https://[a-z0-9-]+\.example\.com']",
+                    )
+                )
                 continue
             for index, pattern in enumerate(value):
                 compiled = _compile(pattern, f"{written}[{index}]", problems)
@@ -205,8 +275,11 @@ def read_settings(settings: Any = django_settings) -> DoorConfig:
                     origin_sources.append(f"{written}[{index}]")
         elif setting.kind == "regex":
             if not isinstance(value, (str, re.Pattern)):
-                problems.append(SettingProblem(WRONG_TYPE, written, value, "must be a regex (a string or compiled)",
-                                               f"write {written} = r'^/api/'"))
+                problems.append(
+                    SettingProblem(
+                        WRONG_TYPE, written, value, "must be a regex (a string or compiled)", f"write {written} = r'^/api/'"
+                    )
+                )
             elif given and value not in (r"^.*$", ".*", "^.*", r"^.*"):
                 compiled = _compile(value, written, problems)
                 if compiled is not None:
@@ -215,15 +288,29 @@ def read_settings(settings: Any = django_settings) -> DoorConfig:
             # unset (or "match everything"): the engine's default rule "/*", which covers every path
         elif setting.kind == "int":
             if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-                problems.append(SettingProblem(WRONG_TYPE, written, value, "must be a whole number of seconds, 0 or more",
-                                               f"write {written} = {DEFAULT_MAX_AGE}"))
+                problems.append(
+                    SettingProblem(
+                        WRONG_TYPE,
+                        written,
+                        value,
+                        "must be a whole number of seconds, 0 or more",
+                        f"write {written} = {DEFAULT_MAX_AGE}",
+                    )
+                )
                 continue
             config.options["max_age"] = value or None  # django-cors-headers: 0 (any falsy value) sends no header
             config.provenance["max_age"] = written
         else:  # a sequence of strings
             if not _is_sequence_of(value, str):
-                problems.append(SettingProblem(WRONG_TYPE, written, value, "must be a list of strings",
-                                               f"write {written} = {list(setting.default) or ['X-Total-Count']!r}"))
+                problems.append(
+                    SettingProblem(
+                        WRONG_TYPE,
+                        written,
+                        value,
+                        "must be a list of strings",
+                        f"write {written} = {list(setting.default) or ['X-Total-Count']!r}",
+                    )
+                )
                 continue
             config.options[setting.option] = list(value) if value else None if setting.option == "expose_headers" else []
             config.provenance[setting.option] = written
@@ -250,14 +337,15 @@ def read_settings(settings: Any = django_settings) -> DoorConfig:
     return config
 
 
-
 def _compile(pattern: Any, where: str, problems: list[SettingProblem]) -> Optional["re.Pattern[str]"]:
     if isinstance(pattern, re.Pattern):
         return pattern
     try:
         return re.compile(pattern)
     except re.error as error:
-        problems.append(SettingProblem(INVALID_REGEX, where, pattern, f"not a valid regular expression ({error})", "fix the regex"))
+        problems.append(
+            SettingProblem(INVALID_REGEX, where, pattern, f"not a valid regular expression ({error})", "fix the regex")
+        )
         return None
 
 
@@ -266,12 +354,26 @@ def _load_resolver(value: Any, problems: list[SettingProblem]) -> Optional[Calla
         try:
             value = import_string(value)
         except ImportError as error:
-            problems.append(SettingProblem(BAD_RESOLVER, RESOLVER, value, f"cannot be imported ({error})",
-                                           "write the dotted path of a function (request, origin) -> bool, e.g. 'myapp.cors.allow'"))
+            problems.append(
+                SettingProblem(
+                    BAD_RESOLVER,
+                    RESOLVER,
+                    value,
+                    f"cannot be imported ({error})",
+                    "write the dotted path of a function (request, origin) -> bool, e.g. 'myapp.cors.allow'",
+                )
+            )
             return None
     if not callable(value):
-        problems.append(SettingProblem(BAD_RESOLVER, RESOLVER, value, "must be a callable (request, origin) -> bool or its dotted path",
-                                       "write WSGI_CORS_ORIGIN_RESOLVER = 'myapp.cors.allow'"))
+        problems.append(
+            SettingProblem(
+                BAD_RESOLVER,
+                RESOLVER,
+                value,
+                "must be a callable (request, origin) -> bool or its dotted path",
+                "write WSGI_CORS_ORIGIN_RESOLVER = 'myapp.cors.allow'",
+            )
+        )
         return None
     return value  # type: ignore[no-any-return]
 
@@ -279,22 +381,38 @@ def _load_resolver(value: Any, problems: list[SettingProblem]) -> Optional[Calla
 def _merge_native(native: Any, config: DoorConfig, values: Mapping[str, tuple[str, Any]]) -> None:
     """``WSGI_CORS`` options go over the CORS_* ones; an option set both ways is an error, never a silent winner."""
     if not isinstance(native, Mapping):
-        config.problems.append(SettingProblem(WRONG_TYPE, NATIVE, native, "must be a dict of wsgi_cors options",
-                                              "write WSGI_CORS = {'origins': ['https://app.example.com']}"))
+        config.problems.append(
+            SettingProblem(
+                WRONG_TYPE,
+                NATIVE,
+                native,
+                "must be a dict of wsgi_cors options",
+                "write WSGI_CORS = {'origins': ['https://app.example.com']}",
+            )
+        )
         return
     given_options = {BY_NAME[name].option: written for name, (written, _) in values.items()}
     for name, value in native.items():
         if name in given_options:
-            config.problems.append(SettingProblem(
-                SET_TWICE, f"{NATIVE}[{name!r}]", value, f"also set by {given_options[name]}",
-                f"set it in one place: remove {given_options[name]} or {NATIVE}[{name!r}]"))
+            config.problems.append(
+                SettingProblem(
+                    SET_TWICE,
+                    f"{NATIVE}[{name!r}]",
+                    value,
+                    f"also set by {given_options[name]}",
+                    f"set it in one place: remove {given_options[name]} or {NATIVE}[{name!r}]",
+                )
+            )
             continue
         if name == "origins":
             config.options.pop("send_wildcard", None)
             config.provenance["origins:whole"] = f"{NATIVE}['origins']"
         config.options[name] = value
-        config.provenance[name] = [f"{NATIVE}['origins'][{index}]" for index in range(len(value))] if (
-            name == "origins" and isinstance(value, (list, tuple))) else f"{NATIVE}[{name!r}]"
+        config.provenance[name] = (
+            [f"{NATIVE}['origins'][{index}]" for index in range(len(value))]
+            if (name == "origins" and isinstance(value, (list, tuple)))
+            else f"{NATIVE}[{name!r}]"
+        )
 
 
 def _check_corsheaders_signal(problems: list[SettingProblem]) -> None:
@@ -304,10 +422,16 @@ def _check_corsheaders_signal(problems: list[SettingProblem]) -> None:
     except ImportError:
         return
     if check_request_enabled.has_listeners():
-        problems.append(SettingProblem(
-            CORSHEADERS_SIGNAL_UNUSED, "corsheaders.signals.check_request_enabled", "connected handlers",
-            "wsgi_cors.django does not send django-cors-headers' signal, so these handlers are never called",
-            f"write one function (request, origin) -> bool and name it in {RESOLVER}", error=False))
+        problems.append(
+            SettingProblem(
+                CORSHEADERS_SIGNAL_UNUSED,
+                "corsheaders.signals.check_request_enabled",
+                "connected handlers",
+                "wsgi_cors.django does not send django-cors-headers' signal, so these handlers are never called",
+                f"write one function (request, origin) -> bool and name it in {RESOLVER}",
+                error=False,
+            )
+        )
 
 
 _WHERE = re.compile(r"(?P<option>[a-z_]+)(?:\[(?P<index>\d+)\])?(?P<rest>.*)", re.DOTALL)
@@ -333,11 +457,21 @@ def setting_for(where: str, config: DoorConfig) -> str:
 
 def engine_problems(error: ConfigError, config: DoorConfig) -> list[SettingProblem]:
     """The engine's problems, named by the Django setting that caused each, with the engine's code when it has one."""
-    return [SettingProblem(getattr(problem, "code", None) or ENGINE_ERROR, setting_for(problem.where, config), problem.value,
-                           problem.problem, problem.fix) for problem in error.problems]
+    return [
+        SettingProblem(
+            getattr(problem, "code", None) or ENGINE_ERROR,
+            setting_for(problem.where, config),
+            problem.value,
+            problem.problem,
+            problem.fix,
+        )
+        for problem in error.problems
+    ]
 
 
-def build_door_config(settings: Any = django_settings, *, record_warnings: Optional[list[warnings.WarningMessage]] = None) -> DoorConfig:
+def build_door_config(
+    settings: Any = django_settings, *, record_warnings: Optional[list[warnings.WarningMessage]] = None
+) -> DoorConfig:
     """Read the settings and build the policy; raise ImproperlyConfigured listing every error with its code."""
     config = read_settings(settings)
     errors = [problem for problem in config.problems if problem.error]
@@ -350,7 +484,9 @@ def build_door_config(settings: Any = django_settings, *, record_warnings: Optio
         else:
             config.policy = policy
     if errors:
-        raise ImproperlyConfigured("invalid CORS settings for wsgi_cors.django:\n" + "\n".join(f"  - {problem}" for problem in errors))
+        raise ImproperlyConfigured(
+            "invalid CORS settings for wsgi_cors.django:\n" + "\n".join(f"  - {problem}" for problem in errors)
+        )
     for problem in config.problems:
         warnings.warn(str(problem), CORSConfigWarning, stacklevel=3)
     for item in caught:  # the engine's warnings, once the configuration is known to build

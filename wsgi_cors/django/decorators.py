@@ -43,8 +43,10 @@ class ViewPolicy:
         unknown = sorted(set(options) - RULE_OPTIONS)
         if unknown:
             # resources and intercept_exceptions are about paths and the whole app: a view is one path already.
-            raise TypeError(f"@cors() got option(s) {', '.join(unknown)} that a per-view policy cannot take; "
-                            f"it takes {', '.join(sorted(RULE_OPTIONS))}")
+            raise TypeError(
+                f"@cors() got option(s) {', '.join(unknown)} that a per-view policy cannot take; "
+                f"it takes {', '.join(sorted(RULE_OPTIONS))}"
+            )
         self.options = options
         self.where = where
         self._policy: Optional[CORSPolicy] = None
@@ -65,8 +67,14 @@ class ViewPolicy:
                 try:
                     policy = CORSPolicy(**{**base, **self.options})
                 except ConfigError as error:
-                    raise ConfigError([dataclasses.replace(problem, location=dataclasses.replace(
-                                           problem.location, source=f"@cors on {self.where}")) for problem in error.problems]) from None
+                    raise ConfigError(
+                        [
+                            dataclasses.replace(
+                                problem, location=dataclasses.replace(problem.location, source=f"@cors on {self.where}")
+                            )
+                            for problem in error.problems
+                        ]
+                    ) from None
                 self._policy, self._generation = policy, generation
         return policy
 
@@ -77,6 +85,7 @@ def cors(**options: Any) -> Callable[[F], F]:
     Works on function views (above or below other decorators such as ``csrf_exempt``), on a class-based view
     (the class), and on one handler method of a class-based view (``def post(...)``), which wins over the class's.
     """
+
     def decorate(view: F) -> F:
         global _registered
         where = f"{getattr(view, '__module__', '?')}.{getattr(view, '__qualname__', repr(view))}"

@@ -101,8 +101,12 @@ class CorsMiddleware:
         try:
             if request_method is not None:
                 decision = policy.evaluate_preflight(
-                    request.path_info, meta.get("HTTP_ORIGIN"), request_method, meta.get("HTTP_ACCESS_CONTROL_REQUEST_HEADERS"),
-                    meta.get("HTTP_ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK"))
+                    request.path_info,
+                    meta.get("HTTP_ORIGIN"),
+                    request_method,
+                    meta.get("HTTP_ACCESS_CONTROL_REQUEST_HEADERS"),
+                    meta.get("HTTP_ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK"),
+                )
             else:
                 decision = policy.evaluate_request(request.path_info, meta.get("HTTP_ORIGIN"))
         finally:
@@ -114,8 +118,15 @@ class CorsMiddleware:
         if verdict is NOT_COVERED:
             return None
         if LOG.isEnabledFor(logging.INFO):
-            LOG.info("CORS %s request rejected [%s]: %s (origin=%s method=%s path=%s)", decision.kind.value, decision.reason,
-                     decision.message, display(meta.get("HTTP_ORIGIN") or ""), display(method), display(request.path_info))
+            LOG.info(
+                "CORS %s request rejected [%s]: %s (origin=%s method=%s path=%s)",
+                decision.kind.value,
+                decision.reason,
+                decision.message,
+                display(meta.get("HTTP_ORIGIN") or ""),
+                display(method),
+                display(request.path_info),
+            )
         return decision
 
 

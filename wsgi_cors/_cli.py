@@ -341,19 +341,22 @@ def _escaped(value: Any) -> Any:
     return value
 
 
-def _render(report: dict[str, Any], sources: str, style: _Style, out: TextIO) -> None:
+def _request_line(report: dict[str, Any], target: str, style: _Style) -> str:
+    """``Request: PUT /api/items from https://app.example.com, with credentials, with header X-A``."""
     request = report["request"]
     extras = []
     if request["credentials"]:
         extras.append("with credentials")
     if request["headers"]:
         extras.append("with header" + ("s " if len(request["headers"]) > 1 else " ") + ", ".join(request["headers"]))
-    lines = [
-        f"{style.label('Policy:')}  {sources}",
-        f"{style.label('Request:')} {request['method']} {request['path']} from {request['origin']}"
-        + (", " + ", ".join(extras) if extras else ""),
-        "",
-    ]
+    return f"{style.label('Request:')} {request['method']} {target} from {request['origin']}" + (
+        ", " + ", ".join(extras) if extras else ""
+    )
+
+
+def _render(report: dict[str, Any], sources: str, style: _Style, out: TextIO) -> None:
+    request = report["request"]
+    lines = [f"{style.label('Policy:')}  {sources}", _request_line(report, request["path"], style), ""]
     preflight = report["preflight"]
     if preflight["sent"]:
         lines.append(f"{style.label('Preflight:')} {style.verdict(preflight['verdict'])}")

@@ -576,15 +576,9 @@ def _run_local_url(args: argparse.Namespace, out: TextIO) -> int:
 def _render_live(report: dict[str, Any], style: Any, out: TextIO) -> None:
     """The live report in the layout of ``check``'s (the values are escaped already)."""
     request = report["request"]
-    extras = []
-    if request["credentials"]:
-        extras.append("with credentials")
-    if request["headers"]:
-        extras.append("with header" + ("s " if len(request["headers"]) > 1 else " ") + ", ".join(request["headers"]))
     lines = [
         f"{style.label('Server:')}  {report['url']} (live: the responses below are the server's own)",
-        f"{style.label('Request:')} {request['method']} {report['url']} from {request['origin']}"
-        + (", " + ", ".join(extras) if extras else ""),
+        _cli._request_line(report, report["url"], style),
         "",
     ]
     for key, title in (("preflight", "Preflight:"), ("actual", "Actual request:")):

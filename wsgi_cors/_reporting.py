@@ -23,7 +23,7 @@ from typing import Any, Callable, Mapping, Optional, Union
 from ._engine import CORSPolicy, Decision
 from ._escaping import display
 
-__all__ = ["Reporter", "DEFAULT_LOG_LIMIT", "DOOR_SETTINGS", "as_policy"]
+__all__ = ["Reporter", "DoorState", "DEFAULT_LOG_LIMIT", "DOOR_SETTINGS", "as_policy"]
 
 LOG = logging.getLogger("wsgi_cors")
 # Rejection log lines per minute, per door: enough to debug a misconfiguration by reading the log, far too few
@@ -194,3 +194,55 @@ class Reporter:
 
 def _dropped_note(dropped: int) -> str:
     return f" [{dropped} similar log lines dropped by the rate limit]" if dropped else ""
+
+
+class DoorState:
+    """What every door keeps beside the app: the policy in force, the report-only policy and the :class:`Reporter`.
+
+    The WSGI and ASGI doors inherit it, so reading their counters, swapping their policy and reporting work alike.
+    """
+
+    _policy: CORSPolicy
+    _report_only: Optional[CORSPolicy]
+    _reporter: Reporter
+
+    @property
+    def policy(self) -> CORSPolicy:
+        """The policy in force."""
+        return self._policy
+
+    @property
+    def report_only(self) -> Optional[CORSPolicy]:
+        """The report-only policy, evaluated beside the enforced one without changing any response (None: none)."""
+        return self._report_only
+
+    @property
+    def counters(self) -> bool:
+        """Whether refusals are counted (``counters=True``)."""
+        return self._reporter.counters
+
+    @property
+    def dropped_log_lines(self) -> int:
+        """Rejection log lines dropped by the ``log_limit`` rate limit since start."""
+        return self._reporter.dropped_log_lines
+
+    def rejections(self) -> dict[CountKey, int]:
+        """Requests refused so far, by (rule, reason code, request kind) (empty unless ``counters``)."""
+        return self._reporter.rejections()
+
+    def report_only_refusals(self) -> dict[CountKey, int]:
+        """Requests the report-only policy would have refused that the policy in force did not, by (rule, reason, kind)."""
+        return self._reporter.report_only_refusals()
+
+    def reconfigure(self, policy: Optional[CORSPolicy] = None, **options: Any) -> CORSPolicy:
+        """Swap in a new policy; requests in flight finish with the one they started with.
+
+        The new policy is built (and validated) before the swap, so a bad configuration raises
+        and leaves the old policy in force. The swap is a single reference assignment, which is
+        atomic under CPython's threads and between an event loop's tasks.
+        """
+        if policy is not None and options:
+            raise TypeError("pass either policy=CORSPolicy(...) or keyword options, not both")
+        new_policy = policy if policy is not None else CORSPolicy(**options)
+        self._policy = new_policy
+        return new_policy

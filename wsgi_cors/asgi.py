@@ -31,7 +31,7 @@ from urllib.parse import unquote_to_bytes
 from ._engine import CORSPolicy, Decision, Verdict
 from ._escaping import display
 from ._headers import BytesHeaders, Headers, header_pairs, merge_header_pairs
-from ._reporting import DEFAULT_LOG_LIMIT, DOOR_SETTINGS, Reporter, as_policy
+from ._reporting import DEFAULT_LOG_LIMIT, DOOR_SETTINGS, DoorState, Reporter, as_policy
 
 __all__ = ["CORSMiddleware"]
 
@@ -54,7 +54,7 @@ _EMPTY_BODY_HEADERS: BytesHeaders = (_TEXT_PLAIN, (b"content-length", b"0"))
 _PAIRS_MEMORY = 1024
 
 
-class CORSMiddleware:
+class CORSMiddleware(DoorState):
     """Apply a CORS policy to an ASGI 3 application.
 
     The options are the WSGI door's (Flask-CORS's names: ``origins``, ``methods``, ``allow_headers``,
@@ -128,42 +128,6 @@ class CORSMiddleware:
         loaded = load_config(config, overrides=overrides)
         door.setdefault("report_only", loaded.report_only)
         return cls(app, loaded.policy, on_reject=on_reject, websocket_origin_check=websocket_origin_check, **door)
-
-    @property
-    def policy(self) -> CORSPolicy:
-        """The policy in force."""
-        return self._policy
-
-    @property
-    def report_only(self) -> Optional[CORSPolicy]:
-        """The report-only policy, evaluated beside the enforced one without changing any response (None: none)."""
-        return self._report_only
-
-    @property
-    def counters(self) -> bool:
-        """Whether refusals are counted (``counters=True``)."""
-        return self._reporter.counters
-
-    @property
-    def dropped_log_lines(self) -> int:
-        """Rejection log lines dropped by the ``log_limit`` rate limit since start."""
-        return self._reporter.dropped_log_lines
-
-    def rejections(self) -> dict[tuple[Optional[str], str, str], int]:
-        """Requests refused so far, by (rule, reason code, request kind) (empty unless ``counters``)."""
-        return self._reporter.rejections()
-
-    def report_only_refusals(self) -> dict[tuple[Optional[str], str, str], int]:
-        """Requests the report-only policy would have refused that the policy in force did not."""
-        return self._reporter.report_only_refusals()
-
-    def reconfigure(self, policy: Optional[CORSPolicy] = None, **options: Any) -> CORSPolicy:
-        """Swap in a new policy, validated before the swap; requests in flight finish with the one they started with."""
-        if policy is not None and options:
-            raise TypeError("pass either policy=CORSPolicy(...) or keyword options, not both")
-        new_policy = policy if policy is not None else CORSPolicy(**options)
-        self._policy = new_policy
-        return new_policy
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":

@@ -29,7 +29,7 @@ from ._config import user_stacklevel
 from ._engine import CORSPolicy, Decision, Verdict, status_line
 from ._escaping import display
 from ._headers import Headers, merge_headers
-from ._reporting import DEFAULT_LOG_LIMIT, DOOR_SETTINGS, Reporter, as_policy
+from ._reporting import DEFAULT_LOG_LIMIT, DOOR_SETTINGS, DoorState, Reporter, as_policy
 from .errors import IgnoredSettingsWarning
 
 if TYPE_CHECKING:
@@ -46,7 +46,7 @@ _INTERNAL_ERROR_BODY = b"Internal Server Error"
 ALLOWED, NOT_COVERED = Verdict.ALLOWED, Verdict.NOT_COVERED
 
 
-class CORSMiddleware:
+class CORSMiddleware(DoorState):
     """Apply a CORS policy to a WSGI application.
 
     ``CORSMiddleware(app, **options)`` takes Flask-CORS's options (``origins``, ``methods``,
@@ -127,47 +127,6 @@ class CORSMiddleware:
         warn_ignored_settings(app, environment=False)  # the variables were read; a Flask app's CORS_* keys were not
         door.setdefault("report_only", loaded.report_only)
         return cls(app, loaded.policy, on_reject=on_reject, _settings_read=True, **door)
-
-    @property
-    def policy(self) -> CORSPolicy:
-        """The policy in force."""
-        return self._policy
-
-    @property
-    def report_only(self) -> Optional[CORSPolicy]:
-        """The report-only policy, evaluated beside the enforced one without changing any response (None: none)."""
-        return self._report_only
-
-    def rejections(self) -> dict[tuple[Optional[str], str, str], int]:
-        """Requests refused so far, by (rule, reason code, request kind)."""
-        return self._reporter.rejections()
-
-    @property
-    def counters(self) -> bool:
-        """Whether refusals are counted (``counters=True``)."""
-        return self._reporter.counters
-
-    @property
-    def dropped_log_lines(self) -> int:
-        """Rejection log lines dropped by the ``log_limit`` rate limit since start."""
-        return self._reporter.dropped_log_lines
-
-    def report_only_refusals(self) -> dict[tuple[Optional[str], str, str], int]:
-        """Requests the report-only policy would have refused that the policy in force did not, by (rule, reason, kind)."""
-        return self._reporter.report_only_refusals()
-
-    def reconfigure(self, policy: Optional[CORSPolicy] = None, **options: Any) -> CORSPolicy:
-        """Swap in a new policy; requests in flight finish with the one they started with.
-
-        The new policy is built (and validated) before the swap, so a bad configuration raises
-        and leaves the old policy in force. The swap is a single reference assignment, which is
-        atomic under CPython's threads.
-        """
-        if policy is not None and options:
-            raise TypeError("pass either policy=CORSPolicy(...) or keyword options, not both")
-        new_policy = policy if policy is not None else CORSPolicy(**options)
-        self._policy = new_policy
-        return new_policy
 
     def __call__(self, environ: "WSGIEnvironment", start_response: "StartResponse") -> Iterable[bytes]:
         policy = self._policy  # one read: a concurrent reconfigure() cannot mix two policies in one request

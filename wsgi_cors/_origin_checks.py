@@ -24,6 +24,7 @@ import dataclasses
 import ipaddress
 import re
 import socket
+from types import MappingProxyType
 from typing import Any, Callable, Iterable, Optional, Pattern
 
 import idna
@@ -375,9 +376,9 @@ def parse_origins(value: Any, where: Location, problems: Problems) -> OriginMatc
         exact=frozenset(exact),
         allow_all=allow_all,
         any_port_hosts=frozenset(any_port_hosts),
-        subdomains={key: frozenset(ports) for key, ports in subdomains.items()},
+        subdomains=MappingProxyType({key: frozenset(ports) for key, ports in subdomains.items()}),
         regexes=tuple(regexes),
-        regexes_by_suffix={suffix: tuple(patterns) for suffix, patterns in by_suffix.items()},
+        regexes_by_suffix=MappingProxyType({suffix: tuple(patterns) for suffix, patterns in by_suffix.items()}),
         other_regex=alternation,
         other_regexes=alone,
         predicates=tuple(predicates),

@@ -13,7 +13,8 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass, field
-from typing import Callable, Optional, Pattern, Union
+from types import MappingProxyType
+from typing import Callable, Mapping, Optional, Pattern, Union
 
 from ._regex import parser as _sre_parse
 
@@ -69,12 +70,12 @@ class OriginMatcher:
     # (scheme, host) -> True: "scheme://host:*", any port.
     any_port_hosts: frozenset[tuple[str, str]] = frozenset()
     # (scheme, parent domain) -> ports allowed for its subdomains ("" = no port, "*" = any).
-    subdomains: dict[tuple[str, str], frozenset[str]] = field(default_factory=dict)
+    subdomains: Mapping[tuple[str, str], frozenset[str]] = field(default_factory=lambda: MappingProxyType({}))
     # Every regex, as configured (for the configuration checks).
     regexes: tuple["Pattern[str]", ...] = ()
     # Regexes whose matches all end with a fixed dotted text (".example.com"), keyed by that text: a request
     # origin is tried only against the regexes keyed by one of its own dotted endings.
-    regexes_by_suffix: dict[str, tuple["Pattern[str]", ...]] = field(default_factory=dict)
+    regexes_by_suffix: Mapping[str, tuple["Pattern[str]", ...]] = field(default_factory=lambda: MappingProxyType({}))
     # The other regexes, combined into one alternation, each with its own flags (None: none, or they cannot be combined)...
     other_regex: Optional["Pattern[str]"] = None
     # ...and those left out of it (group references, VERBOSE, inline global flags), tried one by one.

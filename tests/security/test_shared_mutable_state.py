@@ -236,3 +236,15 @@ def test_the_serve_banner_is_what_the_configuration_says_after_a_caller_mutated_
     _vandalise(mutated.policy.describe())
     assert banner(mutated) == untouched
     assert "evil" not in untouched
+
+
+def test_the_compiled_origin_matchers_reachable_from_a_policy_are_immutable() -> None:
+    """Shared mutable state: the suffix maps of a compiled origins option are read-only, like its sets and tuples."""
+    import dataclasses
+
+    policy = CORSPolicy(origins=["https://*.example.com", r"https://[a-z]+\.example\.org", "https://app.example.net"])
+    for rule in policy._settings.rules.ordered:
+        matcher = rule.target.origins
+        for field in dataclasses.fields(matcher):
+            value = getattr(matcher, field.name)
+            assert not isinstance(value, (dict, list, set)), f"OriginMatcher.{field.name} is a mutable {type(value).__name__}"

@@ -173,8 +173,7 @@ class Reporter:
                     difference = f"would be {would_be.verdict.value} [{would_be.reason or '-'}]: {would_be.message}"
                 LOG.log(
                     self.report_log_level,
-                    "CORS report-only policy differs on a %s request: enforced %s, report-only %s "
-                    "(origin=%s method=%s path=%s)%s",
+                    "CORS report-only policy differs (%s request): enforced %s, report-only %s (origin=%s method=%s path=%s)%s",
                     enforced.kind.value,
                     enforced.verdict.value,
                     difference,

@@ -30,7 +30,7 @@ def test_a_request_the_stricter_policy_would_refuse_is_logged_with_its_reason(ca
     caplog.set_level(logging.WARNING, logger="wsgi_cors")
     call(door(), "GET", "/orders", {"Origin": PARTNER})
     assert [record.getMessage() for record in caplog.records] == [
-        "CORS report-only policy differs on a actual request: enforced allowed, report-only would be refused "
+        "CORS report-only policy differs (actual request): enforced allowed, report-only would be refused "
         f"[origin-not-allowed]: origin '{PARTNER}' is not allowed by rule '/*' (origin='{PARTNER}' method='GET' path='/orders')"
     ]
     assert caplog.records[0].levelno == logging.WARNING

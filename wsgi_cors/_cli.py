@@ -372,17 +372,21 @@ def _render(report: dict[str, Any], sources: str, style: _Style, out: TextIO) ->
     else:
         lines.append(f"{style.label('Actual request:')} {style.dim('not sent')} ({actual['why']})")
     lines.append("")
-    if report["allowed"]:
-        lines.append(
-            f"{style.label('Result:')} {style.verdict('allowed')}: JavaScript on {request['origin']} can make "
-            f"this request and read the response."
-        )
-    else:
-        lines.append(f"{style.label('Result:')} {style.verdict('blocked')}: the browser console shows")
-        lines.append(f"  {report['browser_error']}")
-        if report["fix"]:
-            lines.append(f"{style.label('Fix:')} {report['fix']}")
+    lines += _result_lines(report, style)
     out.write("\n".join(lines) + "\n")
+
+
+def _result_lines(report: dict[str, Any], style: _Style) -> list[str]:
+    """The verdict a browser reaches, with its console error and the fix when it blocks."""
+    if report["allowed"]:
+        return [
+            f"{style.label('Result:')} {style.verdict('allowed')}: JavaScript on {report['request']['origin']} can make "
+            f"this request and read the response."
+        ]
+    lines = [f"{style.label('Result:')} {style.verdict('blocked')}: the browser console shows", f"  {report['browser_error']}"]
+    if report["fix"]:
+        lines.append(f"{style.label('Fix:')} {report['fix']}")
+    return lines
 
 
 def _render_step(step: dict[str, Any], style: _Style) -> list[str]:

@@ -575,7 +575,6 @@ def _run_local_url(args: argparse.Namespace, out: TextIO) -> int:
 
 def _render_live(report: dict[str, Any], style: Any, out: TextIO) -> None:
     """The live report in the layout of ``check``'s (the values are escaped already)."""
-    request = report["request"]
     lines = [
         f"{style.label('Server:')}  {report['url']} (live: the responses below are the server's own)",
         _cli._request_line(report, report["url"], style),
@@ -603,16 +602,7 @@ def _render_live(report: dict[str, Any], style: Any, out: TextIO) -> None:
                 lines.append(f"  {'problem ' if problem['blocks'] else 'warning '}      {problem['explanation']}")
                 lines.append(f"  fix           {problem['fix']}")
         lines.append("")
-    if report["allowed"]:
-        lines.append(
-            f"{style.label('Result:')} {style.verdict('allowed')}: JavaScript on {request['origin']} can make "
-            f"this request and read the response."
-        )
-    else:
-        lines.append(f"{style.label('Result:')} {style.verdict('blocked')}: the browser console shows")
-        lines.append(f"  {report['browser_error']}")
-        if report["fix"]:
-            lines.append(f"{style.label('Fix:')} {report['fix']}")
+    lines += _cli._result_lines(report, style)
     if report["local_network"] is not None:
         lines += render_local_network(report["local_network"], style.label("Local Network Access:"))
     out.write("\n".join(lines) + "\n")

@@ -204,6 +204,38 @@ class DoorState:
     _policy: CORSPolicy
     _report_only: Optional[CORSPolicy]
     _reporter: Reporter
+    intercept_exceptions: bool
+
+    def _set_up(
+        self,
+        policy: Optional[CORSPolicy],
+        options: Mapping[str, Any],
+        *,
+        on_reject: Optional[Callable[[Decision, Any], Any]],
+        intercept_exceptions: Optional[bool],
+        report_only: Union[CORSPolicy, Mapping[str, Any], None],
+        on_report: Optional[Callable[[Decision, Decision, Any], Any]],
+        report_log_level: int,
+        log_limit: int,
+        counters: bool,
+    ) -> None:
+        """Check and keep the settings every door takes; a bad one fails here, at construction."""
+        if policy is not None and options:
+            raise TypeError("pass either policy=CORSPolicy(...) or keyword options, not both")
+        if policy is not None and not isinstance(policy, CORSPolicy):
+            raise TypeError(f"policy must be a CORSPolicy, not {type(policy).__name__}")
+        if intercept_exceptions is not None and not isinstance(intercept_exceptions, bool):
+            raise TypeError(f"intercept_exceptions must be True or False, not {intercept_exceptions!r}")
+        self._policy = policy if policy is not None else CORSPolicy(**options)
+        self._report_only = as_policy(report_only, "report_only")
+        self._reporter = Reporter(
+            on_reject=on_reject, on_report=on_report, log_limit=log_limit, report_log_level=report_log_level, counters=counters
+        )
+        # A setting of the door (what to do when the app raises); a policy built from a configuration file may
+        # carry it too, for compatibility, and an explicit argument wins.
+        self.intercept_exceptions = (
+            intercept_exceptions if intercept_exceptions is not None else self._policy.intercept_exceptions
+        )
 
     @property
     def policy(self) -> CORSPolicy:

@@ -31,7 +31,7 @@ from urllib.parse import unquote_to_bytes
 from ._engine import CORSPolicy, Decision, Verdict
 from ._escaping import display
 from ._headers import BytesHeaders, Headers, header_pairs, merge_header_pairs
-from ._reporting import DEFAULT_LOG_LIMIT, DOOR_SETTINGS, DoorState, Reporter, as_policy
+from ._reporting import DEFAULT_LOG_LIMIT, DOOR_SETTINGS, DoorState
 
 __all__ = ["CORSMiddleware"]
 
@@ -89,22 +89,19 @@ class CORSMiddleware(DoorState):
         counters: bool = False,
         **options: Any,
     ) -> None:
-        if policy is not None and options:
-            raise TypeError("pass either policy=CORSPolicy(...) or keyword options, not both")
-        if policy is not None and not isinstance(policy, CORSPolicy):
-            raise TypeError(f"policy must be a CORSPolicy, not {type(policy).__name__}")
-        if intercept_exceptions is not None and not isinstance(intercept_exceptions, bool):
-            raise TypeError(f"intercept_exceptions must be True or False, not {intercept_exceptions!r}")
         if not isinstance(websocket_origin_check, bool):
             raise TypeError(f"websocket_origin_check must be True or False, not {websocket_origin_check!r}")
         self.app = app
-        self._policy = policy if policy is not None else CORSPolicy(**options)
-        self._report_only = as_policy(report_only, "report_only")
-        self._reporter = Reporter(
-            on_reject=on_reject, on_report=on_report, log_limit=log_limit, report_log_level=report_log_level, counters=counters
-        )
-        self.intercept_exceptions: bool = (
-            intercept_exceptions if intercept_exceptions is not None else self._policy.intercept_exceptions
+        self._set_up(
+            policy,
+            options,
+            on_reject=on_reject,
+            intercept_exceptions=intercept_exceptions,
+            report_only=report_only,
+            on_report=on_report,
+            report_log_level=report_log_level,
+            log_limit=log_limit,
+            counters=counters,
         )
         self.websocket_origin_check = websocket_origin_check
         self._pairs: dict[Headers, BytesHeaders] = {}

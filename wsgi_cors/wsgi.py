@@ -29,7 +29,7 @@ from ._config import user_stacklevel
 from ._engine import CORSPolicy, Decision, Verdict, status_line
 from ._escaping import display
 from ._headers import Headers, merge_headers
-from ._reporting import DEFAULT_LOG_LIMIT, DOOR_SETTINGS, DoorState, Reporter, as_policy
+from ._reporting import DEFAULT_LOG_LIMIT, DOOR_SETTINGS, DoorState
 from .errors import IgnoredSettingsWarning
 
 if TYPE_CHECKING:
@@ -87,26 +87,21 @@ class CORSMiddleware(DoorState):
         _settings_read: bool = False,
         **options: Any,
     ) -> None:
-        if policy is not None and options:
-            raise TypeError("pass either policy=CORSPolicy(...) or keyword options, not both")
-        if policy is not None and not isinstance(policy, CORSPolicy):
-            raise TypeError(f"policy must be a CORSPolicy, not {type(policy).__name__}")
-        if intercept_exceptions is not None and not isinstance(intercept_exceptions, bool):
-            raise TypeError(f"intercept_exceptions must be True or False, not {intercept_exceptions!r}")
         self.app = app
-        self._policy = policy if policy is not None else CORSPolicy(**options)
-        self._report_only = as_policy(report_only, "report_only")
-        self._reporter = Reporter(
-            on_reject=on_reject, on_report=on_report, log_limit=log_limit, report_log_level=report_log_level, counters=counters
+        self._set_up(
+            policy,
+            options,
+            on_reject=on_reject,
+            intercept_exceptions=intercept_exceptions,
+            report_only=report_only,
+            on_report=on_report,
+            report_log_level=report_log_level,
+            log_limit=log_limit,
+            counters=counters,
         )
         self._listening = self._reporter.listening  # read per refused request
         if not _settings_read:  # the plain constructor reads no settings: say so when some are set (from_config has)
             warn_ignored_settings(app, environment=True)
-        # A setting of this shell (what to do when the app raises); a policy built from a configuration
-        # file may carry it too, for compatibility, and an explicit argument wins.
-        self.intercept_exceptions: bool = (
-            intercept_exceptions if intercept_exceptions is not None else self._policy.intercept_exceptions
-        )
 
     @classmethod
     def from_config(
